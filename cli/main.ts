@@ -1,0 +1,74 @@
+import type { Command } from './command.js';
+import { compileCommand } from './commands/compile.js';
+import { validateCommand } from './commands/validate.js';
+import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserError } from './output.js';
+import { SAGEPIPE_VERSION } from './package-info.js';
+
+/** Every command, in the order `sagepipe --help` lists them. */
+const COMMANDS: readonly Command[] = [compileCommand, validateCommand];
+
+const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
+
+Usage: sagepipe <command> [options]
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(15)}${command.summary}`).join('\n')}
+
+Run \`sagepipe <command> --help\` for the options of a command.
+Exit codes: 0 ok, 1 problems found or a run failed, 2 bad usage, 3 an AWS call failed.`;
+
+/** Runs the CLI and returns the exit code; only this function and the launcher deal with process state. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${GENERAL_USAGE()}\n`);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${SAGEPIPE_VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) {
+    process.stderr.write(`sagepipe: unknown command '${name}'\n\n${GENERAL_USAGE()}\n`);
+    return ExitCode.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return ExitCode.ok;
+  }
+
+  const json = rest.includes('--json');
+  const output = createOutput(json);
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return reportError(error, command, output);
+  }
+}
+
+function reportError(error: unknown, command: Command, output: ReturnType<typeof createOutput>): number {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    output.diagnostic(`sagepipe ${command.name}: ${(error as Error).message}\n\n${command.usage}`);
+    return ExitCode.usage;
+  }
+  if (error instanceof UserError) {
+    if (output.json) {
+      output.result(JSON.stringify({ ok: false, error: error.message, issues: issuesToJson(error.issues) }, null, 2));
+    } else {
+      output.diagnostic(`sagepipe ${command.name}: ${error.message}`);
+      printIssues(output, error.issues);
+    }
+    return error.exitCode;
+  }
+  output.diagnostic(`sagepipe ${command.name}: internal error: ${(error as Error)?.message ?? String(error)}`);
+  if (process.env['SAGEPIPE_DEBUG'] === '1') {
+    output.diagnostic((error as Error)?.stack ?? '');
+  } else {
+    output.diagnostic('This is a bug in sagepipe. Set SAGEPIPE_DEBUG=1 to print the stack trace, and report it.');
+  }
+  return ExitCode.failed;
+}
+
+process.exitCode = await runCli(process.argv.slice(2));
