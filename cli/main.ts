@@ -1,11 +1,14 @@
 import type { Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
+import { planCommand } from './commands/plan.js';
+import { startCommand } from './commands/start.js';
+import { upsertCommand } from './commands/upsert.js';
 import { validateCommand } from './commands/validate.js';
 import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserError } from './output.js';
 import { SAGEPIPE_VERSION } from './package-info.js';
 
 /** Every command, in the order `sagepipe --help` lists them. */
-const COMMANDS: readonly Command[] = [compileCommand, validateCommand];
+const COMMANDS: readonly Command[] = [compileCommand, validateCommand, planCommand, upsertCommand, startCommand];
 
 const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
 

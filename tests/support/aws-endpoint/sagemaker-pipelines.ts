@@ -80,7 +80,28 @@ export class SageMakerPipelines {
     this.plans.push(plan);
   }
 
-  /** The stored definition text of a pipeline, for assertions. */
+  /** Adds a pipeline that already exists, as if another deployer had created it. */
+  seed(name: string, definition: string, region = 'us-west-2', roleArn = `arn:aws:iam::${ACCOUNT_ID}:role/Pipelines`): string {
+    const now = new Date();
+    const record: PipelineRecord = {
+      name,
+      arn: this.arnOf(name, region),
+      creationTime: now,
+      clientRequestToken: randomBytes(16).toString('hex'),
+      lastModifiedTime: now,
+      displayName: undefined,
+      description: undefined,
+      roleArn,
+      definition,
+      parallelism: undefined,
+      versionId: 1,
+    };
+    this.pipelines.set(name, record);
+    this.tags.set(record.arn, []);
+    return record.arn;
+  }
+
+  /** Returns the stored definition text of a pipeline, for assertions. */
   definitionOf(name: string): string | undefined {
     return this.pipelines.get(name)?.definition;
   }
