@@ -266,8 +266,8 @@ export class ProcessingStep<
       const inputPath = path.child(index);
       const s3Path = inputPath.child('s3Input');
       return {
+        // AppManaged is left out: false is the API default, and AWS's published schema rejects the key.
         InputName: context.literal(input.name, inputPath.child('inputName'), NAME_RULE),
-        AppManaged: false,
         S3Input: {
           S3Uri: context.s3Uri(input.source, s3Path.child('s3Uri')),
           LocalPath: renderLocalPath(context, input.destination, s3Path.child('localPath')),
@@ -303,7 +303,6 @@ export class ProcessingStep<
         const s3Path = outputPath.child('s3Output');
         return {
           OutputName: context.literal(output.name, outputPath.child('outputName'), NAME_RULE),
-          AppManaged: false,
           S3Output: {
             S3Uri: context.s3Uri(output.destination, s3Path.child('s3Uri')),
             LocalPath: renderLocalPath(context, output.source, s3Path.child('localPath')),
