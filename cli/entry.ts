@@ -128,7 +128,7 @@ function toUserError(error: unknown, entryPath: string): UserError {
 /** Folders of sagepipe's own code; stack frames in them are not the user's. Source maps point frames at them. */
 const SAGEPIPE_FOLDERS = ['dsl', 'steps', 'compiler', 'schemas', 'runtime', 'cli', 'dist'].map((folder) => join(PACKAGE_ROOT, folder) + sep);
 
-/** The first stack frame outside sagepipe and node_modules, as `file:line:column`. */
+/** Finds the first stack frame outside sagepipe and node_modules and returns it as `file:line:column`. */
 function userFrame(error: unknown): string | undefined {
   const stack = (error as Error | undefined)?.stack ?? '';
   for (const line of stack.split('\n').slice(1)) {

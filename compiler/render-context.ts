@@ -25,7 +25,7 @@ export interface RegisteredAsset extends AssetLocation {
   readonly artifactPath: string;
 }
 
-/** What every step's context shares during one compile. */
+/** State shared by the contexts of every step during one compile. */
 export interface CompileSession {
   readonly issues: IssueCollector;
   readonly pipelineName: string;
@@ -279,8 +279,8 @@ export function createRenderContext(session: CompileSession, stepPath: FieldPath
         content: request.content,
         sha256,
         fileName: request.fileName,
-        // An invalid or missing bucket is reported once, at pipeline.assets; a stand-in name keeps
-        // the URIs derived from it from repeating that error at every input.
+        // An invalid or missing bucket is reported once, at pipeline.assets. A stand-in bucket name
+        // keeps every URI derived from it valid, so the error is not repeated at each input.
         s3Uri: `s3://${bucketForUris(session.assetBucket)}/${objectKey}`,
         artifactPath: `assets/${sha256}/${request.fileName}`,
       };

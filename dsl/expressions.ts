@@ -14,7 +14,7 @@ export abstract class Expression<T extends ValueType = ValueType> {
   /** Discriminant of the expression kind; identity checks use it instead of `instanceof`. */
   abstract readonly expressionKind: ExpressionKind;
 
-  /** The value type at run time, or `undefined` when only the running pipeline knows it. */
+  /** The value type at run time, or `undefined` when it is only determined while the pipeline runs. */
   abstract readonly valueType: T | undefined;
 
   /** A short description for messages, such as `parameter 'InstanceCount'`. */

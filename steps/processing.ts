@@ -40,7 +40,7 @@ export interface ProcessingOutputProps {
 /** A JSON file the job writes into one of its outputs, readable with `step.jsonGet`. */
 export interface PropertyFileProps {
   readonly name: string;
-  /** The output whose S3 folder holds the file. */
+  /** Name of the output whose S3 folder contains the file. */
   readonly outputName: string;
   /** Path of the file relative to that output. */
   readonly path: string;
@@ -83,7 +83,7 @@ export interface ProcessingStepProps<
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What other steps may read from a Processing step, typed by the declared names. */
+/** Properties of a Processing step that other steps may read, typed by the declared names. */
 export interface ProcessingProperties<InputName extends string, OutputName extends string> {
   readonly processingJobName: StepProperty<'String'>;
   readonly processingJobArn: StepProperty<'String'>;
