@@ -165,7 +165,10 @@ export function str(strings: TemplateStringsArray, ...values: ExpressionValue[])
     pushText(literal);
     if (index < values.length) {
       const value = values[index] as ExpressionValue;
-      if (isExpression(value)) {
+      if (value instanceof Join && value.separator === '') {
+        // Inline a nested join with an empty separator, so str`${folder}/train` stays one flat join.
+        value.values.forEach((part) => (isExpression(part) ? parts.push(part) : pushText(String(part))));
+      } else if (isExpression(value)) {
         parts.push(value);
       } else {
         pushText(String(value));

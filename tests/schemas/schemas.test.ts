@@ -19,41 +19,83 @@ function readExpected(example: string, path: string): unknown {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonRecord = { [key: string]: Json };
+
+/** Applies `change` to every object in a JSON tree, depth first. */
+function mapObjects(value: Json, change: (object: JsonRecord) => Json): Json {
+  if (Array.isArray(value)) {
+    return value.map((item) => mapObjects(item, change));
+  }
+  if (value !== null && typeof value === 'object') {
+    const mapped = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapObjects(item, change)]));
+    return change(mapped);
+  }
+  return value;
+}
+
+function withoutKey(object: JsonRecord, key: string): JsonRecord {
+  const copy = { ...object };
+  delete copy[key];
+  return copy;
+}
 
 /**
- * Rewrites a definition so that it no longer touches the gaps of AWS's published schema that
- * the reference material documents:
- * - Std:Join and Std:JsonGet values, which the published StringArgumentValue (string or Get
- *   only) and its malformed JoinFunction reject, become Get references;
- * - the top-level PipelineExperimentConfig, which the published schema does not list, is removed;
- * - condition branch steps of kinds the published schema does not allow there are removed.
+ * Places where AWS's published schema (2025-04 snapshot) rejects what the SageMaker Python SDK
+ * writes and the service accepts. `known` gaps were recorded when the published schema was first
+ * reviewed; `found` gaps turned up while sagepipe's own schema was written. docs/schemas.md
+ * describes both. Each rewrite removes one gap and nothing else.
  */
-function neutralizeDocumentedGaps(definition: Json): Json {
-  const replaceFunctions = (value: Json): Json => {
-    if (Array.isArray(value)) {
-      return value.map(replaceFunctions);
-    }
-    if (value !== null && typeof value === 'object') {
-      if ('Std:Join' in value || 'Std:JsonGet' in value) {
-        return { Get: 'Parameters.PublishedSchemaGap' };
-      }
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceFunctions(item)]));
-    }
-    return value;
-  };
-  const allowedInBranches = new Set(['Training', 'Fail', 'Processing', 'Transform', 'RegisterModel']);
-  const pruneBranches = (step: Json): Json => {
-    if (step === null || typeof step !== 'object' || Array.isArray(step) || step['Type'] !== 'Condition') {
-      return step;
-    }
-    const args = step['Arguments'] as { [key: string]: Json };
-    const prune = (steps: Json): Json => (steps as Json[]).filter((child) => allowedInBranches.has(String((child as { Type: string }).Type)));
-    return { ...step, Arguments: { ...args, ...(args['IfSteps'] ? { IfSteps: prune(args['IfSteps']) } : {}), ...(args['ElseSteps'] ? { ElseSteps: prune(args['ElseSteps']) } : {}) } };
-  };
-  const copy = { ...(definition as { [key: string]: Json }) };
-  delete copy['PipelineExperimentConfig'];
-  copy['Steps'] = (replaceFunctions(copy['Steps'] as Json) as Json[]).map(pruneBranches);
-  return copy;
+const GAPS = {
+  'run-time-functions': {
+    source: 'known',
+    rewrite: (definition: Json): Json =>
+      mapObjects(definition, (object) => ('Std:Join' in object || 'Std:JsonGet' in object ? { Get: 'Parameters.PublishedSchemaGap' } : object)),
+  },
+  'experiment-config': {
+    source: 'known',
+    rewrite: (definition: Json): Json => withoutKey(definition as JsonRecord, 'PipelineExperimentConfig'),
+  },
+  'branch-step-kinds': {
+    source: 'known',
+    rewrite: (definition: Json): Json =>
+      mapObjects(definition, (object) => {
+        if (object['Type'] !== 'Condition' || typeof object['Arguments'] !== 'object') {
+          return object;
+        }
+        const allowed = new Set(['Training', 'Fail', 'Processing', 'Transform', 'RegisterModel']);
+        const prune = (steps: Json): Json => ((steps ?? []) as JsonRecord[]).filter((step) => allowed.has(String(step['Type'])));
+        const args = object['Arguments'] as JsonRecord;
+        return { ...object, Arguments: { ...args, IfSteps: prune(args['IfSteps'] as Json), ElseSteps: prune(args['ElseSteps'] as Json) } };
+      }),
+  },
+  'parameter-enum-values': {
+    source: 'found',
+    rewrite: (definition: Json): Json => mapObjects(definition, (object) => ('EnumValues' in object && 'Name' in object ? withoutKey(object, 'EnumValues') : object)),
+  },
+  'property-files': {
+    source: 'found',
+    rewrite: (definition: Json): Json => mapObjects(definition, (object) => ('PropertyFiles' in object ? withoutKey(object, 'PropertyFiles') : object)),
+  },
+  'retry-exception-list': {
+    source: 'found',
+    rewrite: (definition: Json): Json =>
+      mapObjects(definition, (object) => {
+        const types = object['ExceptionType'];
+        return Array.isArray(types) ? { ...object, ExceptionType: types[0] ?? null } : object;
+      }),
+  },
+} as const;
+
+type GapName = keyof typeof GAPS;
+
+/** The gaps each example runs into; the churn ingestion must stay within the known gaps. */
+const EXAMPLE_GAPS: Record<string, readonly GapName[]> = {
+  'churn-feature-store': ['run-time-functions', 'experiment-config'],
+  'churn-training': ['run-time-functions', 'experiment-config', 'parameter-enum-values', 'property-files', 'retry-exception-list'],
+};
+
+function rewriteGaps(definition: Json, gaps: readonly GapName[]): Json {
+  return gaps.reduce((current, gap) => GAPS[gap].rewrite(current), definition);
 }
 
 function publishedValidator() {
@@ -76,19 +118,23 @@ for (const example of examples) {
   test(`${example} fails the published schema only through documented gaps`, () => {
     const validate = publishedValidator();
     const definition = readExpected(example, 'pipeline/definition.json') as Json;
+    const gaps = EXAMPLE_GAPS[example];
+    assert.ok(gaps !== undefined, `list the published-schema gaps of ${example} in EXAMPLE_GAPS`);
     assert.not.ok(validate(definition), 'the published schema should reject the definition as written');
-    const neutralized = neutralizeDocumentedGaps(definition);
-    assert.ok(validate(neutralized), `failures remain after removing the documented gaps: ${JSON.stringify(validate.errors, null, 2)}`);
-  });
-
-  test(`${example} feature group requests match their schema`, () => {
-    const manifest = readExpected(example, 'manifest.json') as { featureGroups: { requestFile: string }[] };
-    const validate = validatorFor(featureGroupSchema);
-    assert.ok(manifest.featureGroups.length > 0);
-    for (const group of manifest.featureGroups) {
-      assert.ok(validate(readExpected(example, group.requestFile)), `${group.requestFile}: ${JSON.stringify(validate.errors)}`);
+    assert.ok(validate(rewriteGaps(definition, gaps)), `failures remain after removing the documented gaps: ${JSON.stringify(validate.errors, null, 2)}`);
+    for (const gap of gaps) {
+      const others = gaps.filter((other) => other !== gap);
+      assert.not.ok(validate(rewriteGaps(definition, others)), `${example} does not need gap '${gap}'`);
     }
   });
+
+  const groups = (readExpected(example, 'manifest.json') as { featureGroups: { requestFile: string }[] }).featureGroups;
+  for (const group of groups) {
+    test(`${example} ${group.requestFile} matches its schema`, () => {
+      const validate = validatorFor(featureGroupSchema);
+      assert.ok(validate(readExpected(example, group.requestFile)), JSON.stringify(validate.errors));
+    });
+  }
 
   test(`${example} manifest matches its schema`, () => {
     const validate = validatorFor(manifestSchema);
@@ -96,14 +142,10 @@ for (const example of examples) {
   });
 }
 
-test('gap rewrite is needed per gap', () => {
-  const validate = publishedValidator();
-  const definition = readExpected('churn-feature-store', 'pipeline/definition.json') as { [key: string]: Json };
-  const withoutExperimentOnly = { ...definition };
-  delete withoutExperimentOnly['PipelineExperimentConfig'];
-  assert.not.ok(validate(withoutExperimentOnly), 'the Std:Join in the report output should still fail');
-  const withoutJoinsOnly = { ...(neutralizeDocumentedGaps(definition) as { [key: string]: Json }), PipelineExperimentConfig: definition['PipelineExperimentConfig'] as Json };
-  assert.not.ok(validate(withoutJoinsOnly), 'PipelineExperimentConfig should still fail');
+test('churn ingestion needs only known gaps', () => {
+  for (const gap of EXAMPLE_GAPS['churn-feature-store'] ?? []) {
+    assert.is(GAPS[gap].source, 'known', `gap '${gap}' was not known when the published schema was reviewed`);
+  }
 });
 
 test('sagepipe schema rejects a malformed join', () => {
