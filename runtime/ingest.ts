@@ -80,7 +80,9 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
     error = thresholdError(config, tally);
   } catch (caught) {
     error = errorText(caught);
-    logger.error({ err: caught }, 'ingest failed');
+    // The message says what to fix; the stack only helps when debugging sagepipe itself.
+    logger.error({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
+    logger.debug({ err: caught }, 'ingest failure details');
   } finally {
     await resolver.cleanUp().catch((cleanUpError: unknown) => logger.warn({ err: cleanUpError }, 'removing the temporary run files failed'));
     for (const writer of writers) {

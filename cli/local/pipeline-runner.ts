@@ -95,10 +95,6 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       results.push(result);
       options.onStepEnd?.(result);
     };
-    if (failedStep !== undefined) {
-      record({ name: step.Name, type: step.Type, status: 'NotStarted', message: `not started because step '${failedStep}' failed` });
-      continue;
-    }
     if (gate !== undefined && stepProperties.get(gate.condition)?.['Outcome'] !== (gate.branch === 'if')) {
       record({ name: step.Name, type: step.Type, status: 'Skipped', message: `in the ${gate.branch === 'if' ? 'If' : 'Else'} branch of '${gate.condition}', which was not taken` });
       continue;
@@ -106,6 +102,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
     const skippedDependency = dependencies.find((name) => statuses.get(name) === 'Skipped');
     if (skippedDependency !== undefined) {
       record({ name: step.Name, type: step.Type, status: 'Skipped', message: `depends on '${skippedDependency}', which was skipped` });
+      continue;
+    }
+    if (failedStep !== undefined) {
+      record({ name: step.Name, type: step.Type, status: 'NotStarted', message: `not started because step '${failedStep}' failed` });
       continue;
     }
 
