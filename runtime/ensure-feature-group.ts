@@ -146,7 +146,7 @@ function checkStatus(name: string, description: FeatureGroupDescription): void {
   throw new FeatureGroupError(`feature group '${name}' has status ${description.status}, so no record can be written; wait for the deletion to finish and run the step again`);
 }
 
-/** The feature definitions of the compiled CreateFeatureGroup request. */
+/** Returns the feature definitions of the compiled CreateFeatureGroup request. */
 export function expectedDefinitions(config: IngestFeatureGroupConfig): FeatureDefinition[] {
   const definitions = config.createRequest['FeatureDefinitions'];
   return Array.isArray(definitions) ? (definitions as FeatureDefinition[]) : [];

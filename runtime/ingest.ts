@@ -20,10 +20,10 @@ export interface IngestProgress {
 export interface IngestOptions {
   /** Name of the processing job, for the report and notifications. */
   readonly processingJobName?: string | null;
-  /** The run's start time; the event time of every row when the config says `ingest-time`. */
+  /** The run's start time; the event time of every row when the config sets `ingest-time`. */
   readonly startTime?: Date;
   readonly onProgress?: (progress: IngestProgress) => void;
-  /** Records the duplicate resolution holds in memory before it spills to run files. @default 20000 */
+  /** Records that duplicate resolution keeps in memory before it spills to run files. @default 20000 */
   readonly dedupeMemoryRecords?: number;
   /** Parent folder of the duplicate resolution's run files. @default the system's temporary folder */
   readonly tempDirectory?: string;
@@ -38,7 +38,7 @@ export interface IngestOutcome {
  * Runs the ingest: read the source, clean, validate, resolve duplicates, ensure the feature
  * group, write the records, write the report, and notify on failure.
  *
- * It never throws for a failed run: the outcome says whether it succeeded, report.json is
+ * It never throws for a failed run: the outcome tells whether it succeeded, report.json is
  * written in either case, and the notifier is called on failure when the config has a
  * notification. Rejected rows and failed records above `maxRejectedRows` fail the run, but the
  * valid records are written first.
@@ -80,7 +80,7 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
     error = thresholdError(config, tally);
   } catch (caught) {
     error = errorText(caught);
-    // The message says what to fix; the stack only helps when debugging sagepipe itself.
+    // The message names the fix, and the stack helps only when debugging sagepipe itself.
     logger.error({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
     logger.debug({ err: caught }, 'ingest failure details');
   } finally {

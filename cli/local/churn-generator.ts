@@ -57,7 +57,7 @@ export class SeededRandom {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
-  /** A number in [0, 1). */
+  /** Returns a number in [0, 1). */
   next(): number {
     let x = this.state;
     x ^= x << 13;
@@ -67,7 +67,7 @@ export class SeededRandom {
     return this.state / 0x1_0000_0000;
   }
 
-  /** An integer in [min, max]. */
+  /** Returns an integer in [min, max]. */
   integer(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
   }

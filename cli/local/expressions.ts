@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 
 export type PipelineValue = string | number | boolean;
 
-/** What expressions can read while a local execution runs. */
+/** The values that expressions read while a local execution runs. */
 export interface EvaluationScope {
   readonly parameters: ReadonlyMap<string, PipelineValue>;
   readonly execution: Readonly<Record<string, string>>;
@@ -148,7 +148,13 @@ function evaluateCondition(condition: Record<string, unknown>, scope: Evaluation
     case 'LessThan':
     case 'LessThanOrEqualTo': {
       const order = compare(evaluateTree(condition['LeftValue'], scope), evaluateTree(condition['RightValue'], scope), type);
-      return type === 'GreaterThan' ? order > 0 : type === 'GreaterThanOrEqualTo' ? order >= 0 : type === 'LessThan' ? order < 0 : order <= 0;
+      if (type === 'GreaterThan') {
+        return order > 0;
+      }
+      if (type === 'GreaterThanOrEqualTo') {
+        return order >= 0;
+      }
+      return type === 'LessThan' ? order < 0 : order <= 0;
     }
     default:
       throw new EvaluationError(`condition type '${String(type)}' is not supported`);
@@ -167,7 +173,10 @@ function compare(left: unknown, right: unknown, type: string): number {
     return left - right;
   }
   if (typeof left === 'string' && typeof right === 'string') {
-    return left < right ? -1 : left > right ? 1 : 0;
+    if (left === right) {
+      return 0;
+    }
+    return left < right ? -1 : 1;
   }
   throw new EvaluationError(`${type} needs two numbers or two strings, got ${JSON.stringify(left)} and ${JSON.stringify(right)}`);
 }

@@ -1,4 +1,4 @@
-/** The logger of local commands: pino on stderr, quiet unless SAGEPIPE_LOG_LEVEL asks for more. */
+/** The logger of local commands: pino on stderr, at level warn unless SAGEPIPE_LOG_LEVEL sets another. */
 import { pino } from 'pino';
 import type { Logger } from '../../runtime/ports.js';
 

@@ -45,10 +45,17 @@ function toJsonSafe(value: unknown): unknown {
 
 /** Formats a result as an aligned text table with a row count. */
 export function formatTable(result: QueryResult): string {
-  const cells = result.rows.map((row) => row.map((value) => (value === null ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value))));
+  const cells = result.rows.map((row) => row.map(cellText));
   const widths = result.columns.map((column, index) => Math.max(column.length, ...cells.map((row) => (row[index] as string).length)));
   const line = (values: readonly string[]): string => values.map((value, index) => value.padEnd(widths[index] as number)).join('  ').trimEnd();
   const lines = [line(result.columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)];
   lines.push(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
   return lines.join('\n');
+}
+
+function cellText(value: unknown): string {
+  if (value === null) {
+    return 'NULL';
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

@@ -4,7 +4,7 @@ import type { LocalTable } from '../../runtime/local/duckdb-source.js';
 import { resolveStoreDirectory } from '../../runtime/local/store-layout.js';
 import { UsageError } from '../output.js';
 
-/** The store folder chosen by `--store`, SAGEPIPE_STORE or the default `.sagepipe`. */
+/** Returns the store folder chosen by `--store`, SAGEPIPE_STORE or the default `.sagepipe`. */
 export function storeFolder(option: string | undefined): string {
   return resolveStoreDirectory(option);
 }

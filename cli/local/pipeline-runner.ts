@@ -2,7 +2,7 @@
  * Executes a compiled pipeline locally: steps in dependency order, expressions resolved,
  * Condition and Fail steps evaluated, and each sagepipe ingest step run with the ingest runtime
  * on the local adapters. A step that needs a SageMaker container is reported as not runnable
- * locally; nothing stands in for it.
+ * locally, and nothing replaces it.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -20,12 +20,12 @@ import { resolveParameters } from './parameters.js';
 
 export type StepStatus = 'Succeeded' | 'Failed' | 'NotRunnableLocally' | 'Skipped' | 'NotStarted';
 
-/** What happened to one step. */
+/** The outcome of one step. */
 export interface StepResult {
   readonly name: string;
   readonly type: string;
   readonly status: StepStatus;
-  /** Why the step failed, was skipped or did not start. */
+  /** The reason the step failed, was skipped or did not start. */
   readonly message?: string;
   /** The Condition step's outcome. */
   readonly outcome?: boolean;

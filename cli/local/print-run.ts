@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import type { LocalRunResult, StepResult } from './pipeline-runner.js';
 
-/** One block per step: its status, then counts and the report folder of an ingest step. */
+/** Formats one block per step: its status, then counts and the report folder of an ingest step. */
 export function formatStepResult(result: StepResult): string {
   const lines = [`${result.name} (${result.type}): ${describeStatus(result)}`];
   if (result.message !== undefined) {
@@ -42,12 +42,12 @@ function describeStatus(result: StepResult): string {
   }
 }
 
-/** The closing line of a run. */
+/** Formats the closing line of a run. */
 export function formatRunSummary(result: LocalRunResult): string {
   return result.succeeded ? `local execution ${result.executionId} succeeded` : `local execution ${result.executionId} failed`;
 }
 
-/** A path relative to the working folder when it lies inside it, else the absolute path. */
+/** Returns the path relative to the working folder when it lies inside it, else the absolute path. */
 function displayPath(path: string): string {
   const relativePath = relative(process.cwd(), path);
   return relativePath === '' || relativePath.startsWith('..') ? path : relativePath;

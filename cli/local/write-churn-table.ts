@@ -28,7 +28,7 @@ export async function writeChurnTable(path: string, options: ChurnGeneratorOptio
   return { path, rows: lines - 1, seed: options.seed };
 }
 
-/** A seed for runs that name none; printed so the run can be repeated. */
+/** Returns a random seed for runs that name none; the command prints it so the run can be repeated. */
 export function randomSeed(): number {
   return randomInt(1, 2 ** 31);
 }

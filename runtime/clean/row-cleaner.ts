@@ -45,7 +45,7 @@ export class RowCleaner {
   /**
    * Binds each feature to its source column by name, case-insensitively, because Athena returns
    * lower-case column names. Throws SourceColumnsError naming every column that is missing.
-   * `ingestTime` is the event time of every row when the config says `ingest-time`.
+   * `ingestTime` is the event time of every row when the config sets `ingest-time`.
    */
   constructor(
     private readonly config: IngestConfig,

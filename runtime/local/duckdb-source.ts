@@ -19,7 +19,7 @@ import type { AthenaSourceConfig } from '../ingest-config.js';
 import type { Logger, QuerySource, RawValue, SourceBatch, SourceColumn } from '../ports.js';
 import { assertTableName, type StoreLayout } from './store-layout.js';
 
-/** A local file that stands in for an Athena table. */
+/** A local file that replaces an Athena table in local runs. */
 export interface LocalTable {
   readonly database: string;
   readonly table: string;

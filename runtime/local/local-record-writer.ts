@@ -139,8 +139,8 @@ export class LocalRecordWriter implements RecordWriter {
         appender.endRow();
       });
       appender.closeSync();
-      // Within one write the last record of the latest event time is kept; against stored rows,
-      // an equal event time replaces (the later put wins) and an older one is ignored.
+      // Within one write, the last record of the latest event time is kept. Against stored rows,
+      // an equal event time replaces the stored record (the later put wins), and an older one is ignored.
       await connection.run(
         `INSERT INTO ${alias}.${ONLINE_TABLE} ` +
           `SELECT record_identifier, event_time_ms, event_time, record, api_invocation_time FROM ${staging} ` +
@@ -242,7 +242,7 @@ function typedValue(text: string, definition: FeatureDefinition): bigint | numbe
   return definition.FeatureType === 'Integral' ? BigInt(text) : definition.FeatureType === 'Fractional' ? Number(text) : text;
 }
 
-/** A SQL string literal with single quotes doubled. */
+/** Quotes text as a SQL string literal, with single quotes doubled. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }

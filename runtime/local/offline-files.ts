@@ -12,13 +12,13 @@ export const OFFLINE_EXTRA_COLUMNS = ['write_time', 'api_invocation_time', 'is_d
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** The partition folder of an event time: `data/year=YYYY/month=MM/day=DD/hour=HH`. */
+/** Returns the partition folder of an event time: `data/year=YYYY/month=MM/day=DD/hour=HH`. */
 export function partitionPath(eventTimeMs: number): string {
   const iso = new Date(eventTimeMs).toISOString();
   return join('data', `year=${iso.slice(0, 4)}`, `month=${iso.slice(5, 7)}`, `day=${iso.slice(8, 10)}`, `hour=${iso.slice(11, 13)}`);
 }
 
-/** A file name such as `20210111T100000Z_A1b2C3d4E5f6G7h8.parquet`, for the latest event time in the file. */
+/** Returns a file name such as `20210111T100000Z_A1b2C3d4E5f6G7h8.parquet`, for the latest event time in the file. */
 export function offlineFileName(latestEventTimeMs: number): string {
   const stamp = new Date(latestEventTimeMs).toISOString().slice(0, 19).replace(/[-:]/g, '');
   return `${stamp}Z_${randomAlphanumeric(16)}.parquet`;

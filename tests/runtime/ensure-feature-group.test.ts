@@ -36,7 +36,7 @@ function description(status: FeatureGroupDescription['status'], definitions = DE
   };
 }
 
-/** A clock whose sleep advances time at once, recording each delay. */
+/** Creates a clock whose sleep advances time at once and records each delay. */
 function manualClock(): Clock & { delays: number[] } {
   let now = 0;
   const delays: number[] = [];
@@ -50,7 +50,7 @@ function manualClock(): Clock & { delays: number[] } {
   };
 }
 
-/** A feature-group control that answers describe calls from a script, for the state machine of ensureFeatureGroup. */
+/** Creates a feature-group control that returns scripted descriptions, for the state machine of ensureFeatureGroup. */
 function scriptedControl(describes: (FeatureGroupDescription | undefined)[], options: { createError?: Error } = {}) {
   const calls: string[] = [];
   const control: FeatureGroupControl = {

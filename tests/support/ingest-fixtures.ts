@@ -20,7 +20,7 @@ export const TEST_FEATURES: readonly IngestFeature[] = [
   { name: 'churn', type: 'Integral', sourceColumn: 'churn', cleaning: { ...CLEANING, booleanWords: DEFAULT_BOOLEAN_WORDS } },
 ];
 
-/** An ingest config for table `db.raw` and group `test_group`, with an online and an offline store. */
+/** Builds an ingest config for table `db.raw` and group `test_group`, with an online and an offline store. */
 export function testConfig(overrides: Partial<IngestConfig> = {}): IngestConfig {
   const features = overrides.features ?? TEST_FEATURES;
   const eventTime = overrides.eventTime ?? { from: 'column' as const };
