@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FeatureRecord, Logger } from './ports.js';
 
-/** Records held in memory before they are spilled to a run file. */
+/** Records held in memory before they are spilled to a run file. NOTE: an estimate, not sized by a benchmark. */
 export const DEFAULT_MEMORY_RECORDS = 20_000;
 
 /** Run files merged at once; more runs are merged in several passes. */

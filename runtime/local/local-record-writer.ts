@@ -141,6 +141,8 @@ export class LocalRecordWriter implements RecordWriter {
       appender.closeSync();
       // Within one write, the last record of the latest event time is kept. Against stored rows,
       // an equal event time replaces the stored record (the later put wins), and an older one is ignored.
+      // NOTE: the equal-time case follows the assumption that a later PutRecord with the same event
+      // time overwrites the online record; the service documentation read here covers only older and newer.
       await connection.run(
         `INSERT INTO ${alias}.${ONLINE_TABLE} ` +
           `SELECT record_identifier, event_time_ms, event_time, record, api_invocation_time FROM ${staging} ` +
