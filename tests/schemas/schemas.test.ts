@@ -91,6 +91,7 @@ type GapName = keyof typeof GAPS;
 /** The gaps each example runs into; the churn ingestion must stay within the known gaps. */
 const EXAMPLE_GAPS: Record<string, readonly GapName[]> = {
   'churn-feature-store': ['run-time-functions', 'experiment-config'],
+  'telco-churn': ['run-time-functions', 'experiment-config'],
   'churn-training': ['run-time-functions', 'experiment-config', 'parameter-enum-values', 'property-files', 'retry-exception-list'],
 };
 
