@@ -16,7 +16,7 @@ import { ExitCode, UserError } from './output.js';
 export function writeArtifactFolder(outDir: string, artifacts: Artifacts): string {
   const target = resolve(outDir);
   if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, 'manifest.json'))) {
-    throw new UserError(`${outDir} is not empty and holds no manifest.json, so it is not an artifact folder; choose another --out`, ExitCode.failed);
+    throw new UserError(`${outDir} is not an artifact folder: it is not empty and contains no manifest.json. Choose another --out`, ExitCode.failed);
   }
   const staging = `${target}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -51,12 +51,14 @@ export function readArtifactFolder(directory: string): ArtifactFolder {
   if (!existsSync(manifestPath)) {
     throw new UserError(`${directory} is not an artifact folder: manifest.json is missing; run \`sagepipe compile\` first`, ExitCode.failed);
   }
+
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (error) {
     throw new UserError(`${manifestPath} is not valid JSON: ${(error as Error).message}`, ExitCode.failed);
   }
+
   const validate = validatorFor(manifestSchema);
   if (!validate(data)) {
     throw new UserError(
@@ -66,6 +68,7 @@ export function readArtifactFolder(directory: string): ArtifactFolder {
     );
   }
   const manifest = data as Manifest;
+
   const problems: string[] = [];
   for (const file of manifest.files) {
     const path = join(root, file.path);
@@ -81,6 +84,7 @@ export function readArtifactFolder(directory: string): ArtifactFolder {
   if (problems.length > 0) {
     throw new UserError(`the artifact folder ${directory} was changed after compile:\n  ${problems.join('\n  ')}\nrun \`sagepipe compile\` again`, ExitCode.failed);
   }
+
   const listed = new Set(manifest.files.map((file) => file.path));
   const read = (path: string): Buffer => {
     if (!listed.has(path)) {

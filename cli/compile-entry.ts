@@ -1,6 +1,7 @@
 import { compile, type CompileResult } from '../compiler/compile.js';
 import { loadPipeline, resolveEntry, typeCheckEntry } from './entry.js';
 import { ExitCode, UserError } from './output.js';
+import { checkArtifactsAgainstSchemas } from './self-check.js';
 import { readRuntimeBundle, SAGEPIPE_VERSION } from './package-info.js';
 
 /**
@@ -16,5 +17,10 @@ export async function compileEntry(entry: string, options: { readonly typeCheck?
     }
   }
   const pipeline = await loadPipeline(entryPath);
-  return compile(pipeline, { runtimeBundle: readRuntimeBundle(), sagepipeVersion: SAGEPIPE_VERSION });
+  const result = compile(pipeline, { runtimeBundle: readRuntimeBundle(), sagepipeVersion: SAGEPIPE_VERSION });
+  if (result.artifacts === undefined) {
+    return result;
+  }
+  const mismatches = checkArtifactsAgainstSchemas(result.artifacts);
+  return mismatches.length === 0 ? result : { issues: [...result.issues, ...mismatches], artifacts: undefined };
 }

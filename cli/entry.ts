@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Project, ts } from 'ts-morph';
 import { tsImport } from 'tsx/esm/api';
@@ -8,6 +8,7 @@ import { ConfigError } from '../dsl/config.js';
 import { ImplicitConversionError } from '../dsl/expressions.js';
 import { isPipeline, type Pipeline } from '../dsl/pipeline.js';
 import { ExitCode, UserError } from './output.js';
+import { PACKAGE_ROOT } from './package-info.js';
 
 /** Compiler options for checking entry files; the same strictness the project itself uses. */
 const CHECK_OPTIONS: ts.CompilerOptions = {
@@ -124,7 +125,10 @@ function toUserError(error: unknown, entryPath: string): UserError {
   ]);
 }
 
-/** The first stack frame outside sagepipe and node_modules, as `file:line:column`. */
+/** Folders of sagepipe's own code; stack frames in them are not the user's. Source maps point frames at them. */
+const SAGEPIPE_FOLDERS = ['dsl', 'steps', 'compiler', 'schemas', 'runtime', 'cli', 'dist'].map((folder) => join(PACKAGE_ROOT, folder) + sep);
+
+/** Finds the first stack frame outside sagepipe and node_modules and returns it as `file:line:column`. */
 function userFrame(error: unknown): string | undefined {
   const stack = (error as Error | undefined)?.stack ?? '';
   for (const line of stack.split('\n').slice(1)) {
@@ -133,7 +137,7 @@ function userFrame(error: unknown): string | undefined {
       continue;
     }
     const file = (match[1] as string).replace(/^file:\/\//, '');
-    if (file.includes('/node_modules/') || file.includes('/dist/') || file.startsWith('node:')) {
+    if (file.includes('/node_modules/') || file.startsWith('node:') || SAGEPIPE_FOLDERS.some((folder) => file.startsWith(folder))) {
       continue;
     }
     return `${relative(process.cwd(), file.split('?')[0] as string)}:${match[2]}:${match[3]}`;

@@ -99,7 +99,7 @@ export function compile(pipeline: Pipeline, options: CompileOptions): CompileRes
   const definitionBytes = Buffer.byteLength(definitionText, 'utf8');
   checkDefinitionSize(definitionText, definitionBytes, issues);
 
-  const placeholders = findPlaceholders(source?.warnings ?? [], definition, featureGroupRequests, session.assets, issues);
+  const placeholders = findPlaceholders(source?.warnings ?? [], definition, definitionText, featureGroupRequests, session.assets, issues);
   if (issues.hasErrors()) {
     return { issues: issues.all, artifacts: undefined };
   }
@@ -360,6 +360,7 @@ function checkDefinitionSize(text: string, bytes: number, issues: IssueCollector
 function findPlaceholders(
   configWarnings: readonly Issue[],
   definition: JsonObject,
+  definitionText: string,
   requests: ReadonlyMap<FeatureGroup, JsonObject>,
   assets: ReadonlyMap<string, RegisteredAsset>,
   issues: IssueCollector,
@@ -392,7 +393,10 @@ function findPlaceholders(
       }
     }
   };
-  scan(definition, 'definition');
+  // Walking every string of a large definition is slow, so it is walked only when the text has a match.
+  if (PLACEHOLDER_PATTERNS.some((placeholder) => placeholder.pattern.test(definitionText))) {
+    scan(definition, 'definition');
+  }
   for (const [group, request] of requests) {
     scan(request, `featureGroups.${group.name}`);
   }

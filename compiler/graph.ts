@@ -53,6 +53,7 @@ export function buildStepGraph(listed: readonly Step[], session: CompileSession)
   const nodes = new Map<Step, StepNode>();
   // Placements list each Condition step before its branch steps, so a parent is rendered first.
   const queue: Placement[] = [...placements.values()];
+  const queued = new Set<Step>(placements.keys());
 
   while (queue.length > 0) {
     const placement = queue.shift() as Placement;
@@ -65,7 +66,7 @@ export function buildStepGraph(listed: readonly Step[], session: CompileSession)
 
     const reached = [...node.dataDependencies, ...node.explicitDependencies];
     for (const target of reached) {
-      if (!placements.has(target) && !nodes.has(target) && !queue.some((queued) => queued.step === target)) {
+      if (!queued.has(target)) {
         issues.warning(
           'IMPLICIT_STEP',
           `steps.${target.name}`,
@@ -73,6 +74,7 @@ export function buildStepGraph(listed: readonly Step[], session: CompileSession)
           { rule: 'every step a pipeline runs should be listed where it runs', fix: `add '${target.name}' to the pipeline's steps (or to a condition branch)` },
         );
         queue.push({ step: target, parent: undefined, implicit: true });
+        queued.add(target);
       }
     }
   }
@@ -171,7 +173,12 @@ const STEP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 function checkNames(nodes: ReadonlyMap<Step, StepNode>, issues: IssueCollector): void {
   const byName = new Map<string, Step[]>();
   for (const step of nodes.keys()) {
-    byName.set(step.name, [...(byName.get(step.name) ?? []), step]);
+    const sameName = byName.get(step.name);
+    if (sameName === undefined) {
+      byName.set(step.name, [step]);
+    } else {
+      sameName.push(step);
+    }
     if (typeof step.name !== 'string' || !STEP_NAME.test(step.name)) {
       issues.error('INVALID_STEP_NAME', `steps.${String(step.name)}`, `step name '${String(step.name)}' is invalid`, {
         value: step.name,
@@ -269,39 +276,49 @@ function predecessors(node: StepNode, nodes: ReadonlyMap<Step, StepNode>): Step[
 
 function reportCycles(nodes: ReadonlyMap<Step, StepNode>, issues: IssueCollector): boolean {
   const state = new Map<Step, 'visiting' | 'done'>();
-  const stack: Step[] = [];
   const reported = new Set<string>();
   let found = false;
 
-  const visit = (step: Step): void => {
-    state.set(step, 'visiting');
-    stack.push(step);
-    const node = nodes.get(step) as StepNode;
-    for (const before of predecessors(node, nodes)) {
+  // Depth-first search with an explicit stack, so that long chains of steps cannot overflow the call stack.
+  for (const root of nodes.keys()) {
+    if (state.has(root)) {
+      continue;
+    }
+    const path: Step[] = [];
+    const frames: { step: Step; before: Step[]; next: number }[] = [];
+    const enter = (step: Step): void => {
+      state.set(step, 'visiting');
+      path.push(step);
+      frames.push({ step, before: predecessors(nodes.get(step) as StepNode, nodes), next: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { step: Step; before: Step[]; next: number };
+      if (frame.next >= frame.before.length) {
+        frames.pop();
+        path.pop();
+        state.set(frame.step, 'done');
+        continue;
+      }
+      const before = frame.before[frame.next] as Step;
+      frame.next += 1;
       const beforeState = state.get(before);
-      if (beforeState === 'visiting') {
-        const cycle = stack.slice(stack.indexOf(before));
-        const names = [...cycle, before].map((item) => item.name).reverse();
-        const key = [...cycle].map((item) => item.name).sort().join(',');
+      if (beforeState === undefined) {
+        enter(before);
+      } else if (beforeState === 'visiting') {
+        const cycle = path.slice(path.indexOf(before));
+        const key = cycle.map((item) => item.name).sort().join(',');
         if (!reported.has(key)) {
           reported.add(key);
           found = true;
+          const names = [...cycle, before].map((item) => item.name).reverse();
           issues.error('DEPENDENCY_CYCLE', `steps.${before.name}`, `steps form a cycle: ${names.join(' -> ')}`, {
             value: names,
             rule: 'the step graph must be acyclic; references and dependsOn both add edges',
             fix: 'remove one of the references or dependsOn entries in the cycle',
           });
         }
-      } else if (beforeState === undefined) {
-        visit(before);
       }
-    }
-    stack.pop();
-    state.set(step, 'done');
-  };
-  for (const step of nodes.keys()) {
-    if (!state.has(step)) {
-      visit(step);
     }
   }
   return found;
@@ -346,19 +363,96 @@ function orderSteps(siblings: readonly Step[], nodes: ReadonlyMap<Step, StepNode
     }
   }
 
-  const ordered: Step[] = [];
-  const done = new Set<Step>();
-  while (ordered.length < siblings.length) {
-    const next = siblings.find((step) => !done.has(step) && [...(incoming.get(step) ?? [])].every((before) => done.has(before)));
-    if (next === undefined) {
-      // Only reachable with a cycle, which has been reported; keep the remaining steps as given.
-      ordered.push(...siblings.filter((step) => !done.has(step)));
-      break;
+  // Kahn's algorithm, always taking the ready step that comes first in the given order.
+  const waitingOn = new Map<Step, number>();
+  const followers = new Map<Step, Step[]>();
+  for (const [step, before] of incoming) {
+    waitingOn.set(step, before.size);
+    for (const predecessor of before) {
+      const list = followers.get(predecessor);
+      if (list === undefined) {
+        followers.set(predecessor, [step]);
+      } else {
+        list.push(step);
+      }
     }
+  }
+  const ready = new MinHeap<Step>((a, b) => (index.get(a) as number) - (index.get(b) as number));
+  for (const step of siblings) {
+    if (waitingOn.get(step) === 0) {
+      ready.push(step);
+    }
+  }
+  const ordered: Step[] = [];
+  while (ready.size > 0) {
+    const next = ready.pop() as Step;
     ordered.push(next);
-    done.add(next);
+    for (const follower of followers.get(next) ?? []) {
+      const remaining = (waitingOn.get(follower) as number) - 1;
+      waitingOn.set(follower, remaining);
+      if (remaining === 0) {
+        ready.push(follower);
+      }
+    }
+  }
+  if (ordered.length < siblings.length) {
+    // Only reachable with a cycle, which has been reported; keep the remaining steps as given.
+    const placed = new Set(ordered);
+    ordered.push(...siblings.filter((step) => !placed.has(step)));
   }
   return ordered;
+}
+
+/** A binary min-heap, for taking ready steps in their given order in O(log n). */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    const items = this.items;
+    items.push(item);
+    let child = items.length - 1;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (this.compare(items[child] as T, items[parent] as T) >= 0) {
+        break;
+      }
+      [items[child], items[parent]] = [items[parent] as T, items[child] as T];
+      child = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last !== undefined) {
+      items[0] = last;
+      let parent = 0;
+      for (;;) {
+        const left = parent * 2 + 1;
+        const right = left + 1;
+        let smallest = parent;
+        if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) {
+          smallest = left;
+        }
+        if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) {
+          smallest = right;
+        }
+        if (smallest === parent) {
+          break;
+        }
+        [items[parent], items[smallest]] = [items[smallest] as T, items[parent] as T];
+        parent = smallest;
+      }
+    }
+    return top;
+  }
 }
 
 function closestName(name: string, candidates: readonly string[]): string | undefined {

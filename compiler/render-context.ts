@@ -25,7 +25,7 @@ export interface RegisteredAsset extends AssetLocation {
   readonly artifactPath: string;
 }
 
-/** What every step's context shares during one compile. */
+/** State shared by the contexts of every step during one compile. */
 export interface CompileSession {
   readonly issues: IssueCollector;
   readonly pipelineName: string;
@@ -40,6 +40,14 @@ export interface CompileSession {
 }
 
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function bucketForUris(bucket: string | undefined): string {
+  if (bucket === undefined) {
+    return 'missing-asset-bucket';
+  }
+  return BUCKET_NAME.test(bucket) ? bucket : 'invalid-asset-bucket';
+}
 
 /** Creates the render context of one step. */
 export function createRenderContext(session: CompileSession, stepPath: FieldPath): RenderContext {
@@ -271,7 +279,9 @@ export function createRenderContext(session: CompileSession, stepPath: FieldPath
         content: request.content,
         sha256,
         fileName: request.fileName,
-        s3Uri: `s3://${session.assetBucket ?? 'missing-asset-bucket'}/${objectKey}`,
+        // An invalid or missing bucket is reported once, at pipeline.assets. A stand-in bucket name
+        // keeps every URI derived from it valid, so the error is not repeated at each input.
+        s3Uri: `s3://${bucketForUris(session.assetBucket)}/${objectKey}`,
         artifactPath: `assets/${sha256}/${request.fileName}`,
       };
       session.assets.set(key, registered);

@@ -12,6 +12,18 @@ export function forEachExpression(tree: ArgumentTree, visit: (expression: Expres
   if (tree === null || typeof tree !== 'object') {
     return;
   }
+  if (Array.isArray(tree)) {
+    for (const item of tree) {
+      forEachExpression(item, visit);
+    }
+    return;
+  }
+  if (Object.getPrototypeOf(tree) === Object.prototype) {
+    for (const key in tree) {
+      forEachExpression((tree as Record<string, ArgumentTree>)[key] as ArgumentTree, visit);
+    }
+    return;
+  }
   if (tree instanceof NestedStep) {
     return;
   }
@@ -19,16 +31,6 @@ export function forEachExpression(tree: ArgumentTree, visit: (expression: Expres
     for (const expression of walkExpression(tree)) {
       visit(expression);
     }
-    return;
-  }
-  if (Array.isArray(tree)) {
-    for (const item of tree) {
-      forEachExpression(item, visit);
-    }
-    return;
-  }
-  for (const value of Object.values(tree)) {
-    forEachExpression(value as ArgumentTree, visit);
   }
 }
 
@@ -37,18 +39,22 @@ export function serializeTree(tree: ArgumentTree, renderStep: (step: Step) => Js
   if (tree === null || typeof tree !== 'object') {
     return tree;
   }
+  // Plain objects and arrays are by far the most common nodes, so they are tested first.
+  if (Array.isArray(tree)) {
+    return tree.map((item) => serializeTree(item, renderStep));
+  }
+  if (Object.getPrototypeOf(tree) === Object.prototype) {
+    const result: Record<string, JsonValue> = {};
+    for (const key in tree) {
+      result[key] = serializeTree((tree as Record<string, ArgumentTree>)[key] as ArgumentTree, renderStep);
+    }
+    return result;
+  }
   if (tree instanceof NestedStep) {
     return renderStep(tree.step);
   }
   if (isExpression(tree)) {
     return tree.toJson();
   }
-  if (Array.isArray(tree)) {
-    return tree.map((item) => serializeTree(item, renderStep));
-  }
-  const result: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(tree)) {
-    result[key] = serializeTree(value as ArgumentTree, renderStep);
-  }
-  return result;
+  throw new TypeError(`unexpected ${Object.prototype.toString.call(tree)} in an argument tree`);
 }

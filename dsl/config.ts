@@ -37,7 +37,7 @@ export interface PipelineConfig {
   readonly max_rejected_rows?: number;
 }
 
-/** Where a config came from and what `compile` should warn about. */
+/** Source file of a config and the warnings `compile` prints for it. */
 export interface ConfigSource {
   readonly path: string;
   readonly warnings: readonly Issue[];
@@ -127,7 +127,7 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
   return config;
 }
 
-/** The file and warnings recorded by `loadConfig`, or undefined for a config built in code. */
+/** Returns the file and warnings recorded by `loadConfig`, or undefined for a config built in code. */
 export function configSource(config: PipelineConfig): ConfigSource | undefined {
   return (config as unknown as Record<symbol, ConfigSource | undefined>)[CONFIG_SOURCE];
 }

@@ -14,7 +14,7 @@ export abstract class Expression<T extends ValueType = ValueType> {
   /** Discriminant of the expression kind; identity checks use it instead of `instanceof`. */
   abstract readonly expressionKind: ExpressionKind;
 
-  /** The value type at run time, or `undefined` when only the running pipeline knows it. */
+  /** The value type at run time, or `undefined` when it is only determined while the pipeline runs. */
   abstract readonly valueType: T | undefined;
 
   /** A short description for messages, such as `parameter 'InstanceCount'`. */
@@ -165,7 +165,10 @@ export function str(strings: TemplateStringsArray, ...values: ExpressionValue[])
     pushText(literal);
     if (index < values.length) {
       const value = values[index] as ExpressionValue;
-      if (isExpression(value)) {
+      if (value instanceof Join && value.separator === '') {
+        // Inline a nested join with an empty separator, so str`${folder}/train` stays one flat join.
+        value.values.forEach((part) => (isExpression(part) ? parts.push(part) : pushText(String(part))));
+      } else if (isExpression(value)) {
         parts.push(value);
       } else {
         pushText(String(value));

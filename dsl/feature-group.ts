@@ -164,9 +164,9 @@ export type ResolvedFeatureGroupProps = Omit<FeatureGroupProps<Record<string, Fe
 };
 
 /**
- * A feature-group schema; the compiler renders it as a CreateFeatureGroup request. The class is
- * not generic, so any group can be passed where a group is expected; `featureGroup()` checks the
- * key feature names against the declared features at compile time of the user's code.
+ * A feature-group schema, which the compiler renders as a CreateFeatureGroup request. The class is
+ * not generic, so any group fits where a group is expected. `featureGroup()` is generic instead,
+ * so that TypeScript checks the key feature names against the declared features.
  */
 export class FeatureGroup {
   readonly [FEATURE_GROUP] = true;
@@ -182,7 +182,7 @@ export class FeatureGroup {
     return Object.keys(this.props.features);
   }
 
-  /** The declared settings of a feature, or undefined when it is not declared. */
+  /** Returns the declared settings of a feature, or undefined when it is not declared. */
   featureSettings(name: string): FeatureSettings | undefined {
     return Object.hasOwn(this.props.features, name) ? this.props.features[name]?.settings : undefined;
   }

@@ -1,6 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import { formatEventTime } from './clean/event-time.js';
+import { RowCleaner } from './clean/row-cleaner.js';
+import { DuplicateResolver } from './dedupe.js';
+import { ensureFeatureGroup } from './ensure-feature-group.js';
 import type { IngestConfig } from './ingest-config.js';
-import type { IngestPorts } from './ports.js';
+import { buildFailureNotification } from './notification.js';
+import type { IngestPorts, LineWriter } from './ports.js';
 import type { IngestReport } from './report.js';
+import { FAILURES_FILE, IngestTally, REJECTS_FILE, writeFailure, writeRejectedRow, writeReport } from './report-writer.js';
 
 /** Progress of a running ingest, for the CLI's progress line. */
 export interface IngestProgress {
@@ -13,9 +20,13 @@ export interface IngestProgress {
 export interface IngestOptions {
   /** Name of the processing job, for the report and notifications. */
   readonly processingJobName?: string | null;
-  /** The run's start time; the event time of every row when the config says `ingest-time`. */
+  /** The run's start time; the event time of every row when the config sets `ingest-time`. */
   readonly startTime?: Date;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** Records that duplicate resolution keeps in memory before it spills to run files. @default 20000 */
+  readonly dedupeMemoryRecords?: number;
+  /** Parent folder of the duplicate resolution's run files. @default the system's temporary folder */
+  readonly tempDirectory?: string;
 }
 
 export interface IngestOutcome {
@@ -26,11 +37,189 @@ export interface IngestOutcome {
 /**
  * Runs the ingest: read the source, clean, validate, resolve duplicates, ensure the feature
  * group, write the records, write the report, and notify on failure.
+ *
+ * It never throws for a failed run: the outcome tells whether it succeeded, report.json is
+ * written in either case, and the notifier is called on failure when the config has a
+ * notification. Rejected rows and failed records above `maxRejectedRows` fail the run, but the
+ * valid records are written first.
  */
 export async function runIngest(config: IngestConfig, ports: IngestPorts, options: IngestOptions = {}): Promise<IngestOutcome> {
-  // TODO: the ingest pipeline; this placeholder keeps the signature that adapters and main.ts use.
-  void config;
-  void ports;
-  void options;
-  throw new Error('runIngest is not implemented yet');
+  const { logger, clock } = ports;
+  const startedAt = options.startTime ?? clock.now();
+  const startedMs = performance.now();
+  const tally = new IngestTally(config);
+  const resolver = new DuplicateResolver({
+    logger,
+    ...(options.dedupeMemoryRecords !== undefined ? { memoryRecords: options.dedupeMemoryRecords } : {}),
+    ...(options.tempDirectory !== undefined ? { tempDirectory: options.tempDirectory } : {}),
+  });
+  const progress = (): void => {
+    options.onProgress?.({ read: tally.read, written: tally.written, rejected: tally.rejected, elapsedMs: performance.now() - startedMs });
+  };
+  const writers: LineWriter[] = [];
+  let error: string | null = null;
+
+  logger.info({ step: config.stepName, featureGroup: config.featureGroup.name }, 'ingest started');
+  try {
+    const rejects = await ports.output.openLineWriter(REJECTS_FILE);
+    writers.push(rejects);
+    const failures = await ports.output.openLineWriter(FAILURES_FILE);
+    writers.push(failures);
+
+    await timed(tally, 'readAndClean', () => readAndClean(config, ports, { tally, resolver, rejects, startedAt, progress }));
+    tally.duplicatesDropped = resolver.dropped;
+    logger.info({ counts: tally.counts }, 'source read and cleaned');
+
+    const group = await timed(tally, 'ensureFeatureGroup', () =>
+      ensureFeatureGroup(config.featureGroup, { control: ports.featureGroups, clock, logger }),
+    );
+    logger.info({ featureGroup: group.name, status: group.status }, 'feature group is ready');
+
+    await timed(tally, 'write', () => writeRecords(config, ports, { tally, resolver, failures, progress }));
+    logger.info({ counts: tally.counts, retries: tally.retries }, 'records written');
+    error = thresholdError(config, tally);
+  } catch (caught) {
+    error = errorText(caught);
+    // The message names the fix, and the stack helps only when debugging sagepipe itself.
+    logger.error({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
+    logger.debug({ err: caught }, 'ingest failure details');
+  } finally {
+    await resolver.cleanUp().catch((cleanUpError: unknown) => logger.warn({ err: cleanUpError }, 'removing the temporary run files failed'));
+    for (const writer of writers) {
+      await writer.close().catch((closeError: unknown) => {
+        logger.error({ err: closeError }, 'closing an output file failed');
+        error ??= `closing an output file failed: ${errorText(closeError)}`;
+      });
+    }
+  }
+  tally.addDuration('total', performance.now() - startedMs);
+  progress();
+
+  const report = tally.toReport({ processingJobName: options.processingJobName ?? null, error, startedAt, finishedAt: clock.now() });
+  try {
+    await writeReport(ports.output, report);
+  } catch (reportError) {
+    logger.error({ err: reportError }, 'writing report.json failed');
+  }
+  if (error !== null) {
+    await notifyFailure(config, ports, report, options);
+    logger.error({ error, counts: report.counts }, 'ingest finished with a failure');
+  } else {
+    logger.info({ counts: report.counts }, 'ingest finished');
+  }
+  return { succeeded: error === null, report };
+}
+
+interface ReadState {
+  readonly tally: IngestTally;
+  readonly resolver: DuplicateResolver;
+  readonly rejects: LineWriter;
+  readonly startedAt: Date;
+  readonly progress: () => void;
+}
+
+/** Streams the source batch by batch, cleaning each row; nothing but the resolver keeps rows. */
+async function readAndClean(config: IngestConfig, ports: IngestPorts, state: ReadState): Promise<void> {
+  const eventTimeFeature = config.features.find((feature) => feature.name === config.featureGroup.eventTimeFeatureName);
+  const ingestTime =
+    config.eventTime.from === 'ingest-time' ? formatEventTime(state.startedAt.getTime(), eventTimeFeature?.type ?? 'String') : undefined;
+  let cleaner: RowCleaner | undefined;
+  try {
+    for await (const batch of ports.source.read(config.source, config.batchSize)) {
+      cleaner ??= new RowCleaner(config, batch.columns, ingestTime);
+      for (const row of batch.rows) {
+        state.tally.read += 1;
+        const cleaned = cleaner.clean(row, state.tally.read);
+        if (cleaned.kind === 'rejected') {
+          state.tally.countRejected(cleaned.rejected);
+          await writeRejectedRow(state.rejects, cleaned.rejected);
+        } else {
+          state.tally.countMissing(cleaned.missingFeatures);
+          await state.resolver.add(cleaned.record, state.tally.read);
+        }
+      }
+      state.progress();
+    }
+  } finally {
+    await ports.source.close?.();
+  }
+}
+
+interface WriteState {
+  readonly tally: IngestTally;
+  readonly resolver: DuplicateResolver;
+  readonly failures: LineWriter;
+  readonly progress: () => void;
+}
+
+async function writeRecords(config: IngestConfig, ports: IngestPorts, state: WriteState): Promise<void> {
+  try {
+    for await (const batch of state.resolver.winners(config.batchSize)) {
+      // The resolver has seen every row once winners start, so its count is final here.
+      state.tally.duplicatesDropped = state.resolver.dropped;
+      const result = await ports.writer.write(config.featureGroup.name, batch);
+      state.tally.written += result.written;
+      state.tally.retries += result.retries;
+      for (const failure of result.failures) {
+        state.tally.countFailure(failure);
+        await writeFailure(state.failures, failure);
+      }
+      state.progress();
+    }
+    state.tally.duplicatesDropped = state.resolver.dropped;
+  } finally {
+    await ports.writer.close?.();
+  }
+}
+
+function thresholdError(config: IngestConfig, tally: IngestTally): string | null {
+  const problems: string[] = [];
+  if (tally.rejected > config.maxRejectedRows) {
+    problems.push(
+      `${tally.rejected} rows were rejected, more than maxRejectedRows (${config.maxRejectedRows}); the valid rows were written, and each rejected row is in ${REJECTS_FILE} with its reasons`,
+    );
+  }
+  if (tally.failed > config.maxRejectedRows) {
+    problems.push(`${tally.failed} records failed to write after every retry, more than maxRejectedRows (${config.maxRejectedRows}); each is in ${FAILURES_FILE}`);
+  }
+  return problems.length === 0 ? null : problems.join('; ');
+}
+
+async function notifyFailure(config: IngestConfig, ports: IngestPorts, report: IngestReport, options: IngestOptions): Promise<void> {
+  if (config.notification === undefined) {
+    return;
+  }
+  const notification = buildFailureNotification({
+    title: config.notification.title,
+    pipelineName: config.pipelineName,
+    stepName: config.stepName,
+    featureGroupName: config.featureGroup.name,
+    processingJobName: options.processingJobName ?? null,
+    error: report.error ?? 'unknown error',
+    counts: report.counts,
+    rejectReasons: report.rejectReasons,
+    failureCodes: report.failureCodes,
+    region: config.region,
+  });
+  try {
+    await ports.notifier.notify(notification);
+    ports.logger.info({ topicArn: config.notification.topicArn }, 'failure notification sent');
+  } catch (notifyError) {
+    // The run's own error stays the outcome; a failed notification is only logged.
+    ports.logger.error({ err: notifyError, topicArn: config.notification.topicArn }, 'sending the failure notification failed');
+  }
+}
+
+async function timed<T>(tally: IngestTally, stage: string, action: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await action();
+  } finally {
+    tally.addDuration(stage, performance.now() - started);
+  }
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from './aws/clients.js';
 import { createAwsIngestPorts } from './aws/ingest-ports.js';
 import { S3ObjectStore } from './aws/s3-object-store.js';
-import { FolderObjectStore } from './folder-object-store.js';
 import type { IngestConfig } from './ingest-config.js';
 import { runIngest } from './ingest.js';
 import { IngestConfigError, loadIngestConfig } from './load-config.js';
+import { FileObjectStore } from './local/file-object-store.js';
 import { createRuntimeLogger } from './logger.js';
 import type { Logger } from './ports.js';
 import { notifyStartupFailure, readStartupContext, type StartupContext } from './startup-failure.js';
@@ -78,7 +78,7 @@ async function runWithConfig(config: IngestConfig, startup: StartupContext, logg
   );
   const clients = createAwsClients({ region: config.region });
   try {
-    const output = config.outputPath.startsWith('s3://') ? new S3ObjectStore(clients.s3, config.outputPath, logger) : new FolderObjectStore(config.outputPath);
+    const output = config.outputPath.startsWith('s3://') ? new S3ObjectStore(clients.s3, config.outputPath, logger) : new FileObjectStore(config.outputPath);
     const ports = createAwsIngestPorts(config, { clients, output, logger });
     const outcome = await runIngest(config, ports, { processingJobName: startup.processingJobName, startTime: new Date() });
     const log = outcome.succeeded ? logger.info.bind(logger) : logger.error.bind(logger);

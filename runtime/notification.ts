@@ -69,8 +69,9 @@ function buildBody(details: FailureDetails): string {
   ] as const) {
     if (table !== undefined && Object.keys(table).length > 0) {
       lines.push(``, `${heading}:`);
-      for (const [code, count] of Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        lines.push(`  ${code}: ${count}`);
+      const codes = Object.keys(table).sort();
+      for (const code of codes) {
+        lines.push(`  ${code}: ${table[code]}`);
       }
     }
   }

@@ -29,6 +29,7 @@ export interface QuerySource {
 
 /** Appends lines to one object, such as `rejects.jsonl`. */
 export interface LineWriter {
+  /** Appends `line` and a line break; `line` itself holds no line break. */
   write(line: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,7 +20,7 @@ export interface IngestReport {
   readonly featureGroupName: string;
   readonly processingJobName: string | null;
   readonly status: 'succeeded' | 'failed';
-  /** Why the run failed, in one line; null when it succeeded. */
+  /** One-line reason for the failure, or null when the run succeeded. */
   readonly error: string | null;
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -5,7 +5,8 @@ import type { Issue } from '../compiler/issues.js';
 // ajv-formats is CommonJS; under NodeNext its plugin function is the `default` member.
 const addFormats = addFormatsModule.default;
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+// strictRequired is off because `not: { required: [...] }` (two keys that exclude each other) is legitimate.
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 addFormats(ajv);
 
 const compiled = new Map<object, ValidateFunction>();

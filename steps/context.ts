@@ -25,12 +25,39 @@ export class NestedStep {
   constructor(readonly step: Step) {}
 }
 
-/** A location in the compiled output, printed as `steps.Ingest.arguments.processingInputs[1].s3Uri`. */
+/**
+ * A location in the compiled output, printed as `steps.Ingest.arguments.processingInputs[1].s3Uri`.
+ * Paths are linked to their parent, so that creating one per rendered field stays cheap; the text
+ * is only built when an issue is reported.
+ */
 export class FieldPath {
-  constructor(readonly segments: readonly (string | number)[] = []) {}
+  private readonly parent: FieldPath | undefined;
+  private readonly segment: string | number | undefined;
+
+  constructor(segments: readonly (string | number)[] = [], parent?: FieldPath) {
+    let current: FieldPath | undefined = parent;
+    for (let index = 0; index < segments.length - 1; index++) {
+      current = new FieldPath([segments[index] as string | number], current);
+    }
+    this.parent = current;
+    this.segment = segments.length > 0 ? segments[segments.length - 1] : undefined;
+  }
 
   child(...segments: (string | number)[]): FieldPath {
-    return new FieldPath([...this.segments, ...segments]);
+    return new FieldPath(segments, this);
+  }
+
+  /** The segments from the root, such as `['steps', 'Ingest', 'arguments']`. */
+  get segments(): (string | number)[] {
+    const collected: (string | number)[] = [];
+    let current: FieldPath | undefined = this;
+    while (current !== undefined) {
+      if (current.segment !== undefined) {
+        collected.push(current.segment);
+      }
+      current = current.parent;
+    }
+    return collected.reverse();
   }
 
   toString(): string {

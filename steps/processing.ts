@@ -40,7 +40,7 @@ export interface ProcessingOutputProps {
 /** A JSON file the job writes into one of its outputs, readable with `step.jsonGet`. */
 export interface PropertyFileProps {
   readonly name: string;
-  /** The output whose S3 folder holds the file. */
+  /** Name of the output whose S3 folder contains the file. */
   readonly outputName: string;
   /** Path of the file relative to that output. */
   readonly path: string;
@@ -83,7 +83,7 @@ export interface ProcessingStepProps<
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What other steps may read from a Processing step, typed by the declared names. */
+/** Properties of a Processing step that other steps may read, typed by the declared names. */
 export interface ProcessingProperties<InputName extends string, OutputName extends string> {
   readonly processingJobName: StepProperty<'String'>;
   readonly processingJobArn: StepProperty<'String'>;
@@ -266,8 +266,8 @@ export class ProcessingStep<
       const inputPath = path.child(index);
       const s3Path = inputPath.child('s3Input');
       return {
+        // AppManaged is left out: false is the API default, and AWS's published schema rejects the key.
         InputName: context.literal(input.name, inputPath.child('inputName'), NAME_RULE),
-        AppManaged: false,
         S3Input: {
           S3Uri: context.s3Uri(input.source, s3Path.child('s3Uri')),
           LocalPath: renderLocalPath(context, input.destination, s3Path.child('localPath')),
@@ -303,7 +303,6 @@ export class ProcessingStep<
         const s3Path = outputPath.child('s3Output');
         return {
           OutputName: context.literal(output.name, outputPath.child('outputName'), NAME_RULE),
-          AppManaged: false,
           S3Output: {
             S3Uri: context.s3Uri(output.destination, s3Path.child('s3Uri')),
             LocalPath: renderLocalPath(context, output.source, s3Path.child('localPath')),

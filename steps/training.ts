@@ -55,7 +55,7 @@ export interface TrainingStepProps<M extends readonly MetricDefinitionProps[] = 
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What other steps may read from a Training step. */
+/** Properties of a Training step that other steps may read. */
 export interface TrainingProperties<MetricName extends string> {
   readonly trainingJobName: StepProperty<'String'>;
   readonly trainingJobArn: StepProperty<'String'>;

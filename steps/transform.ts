@@ -32,7 +32,7 @@ export interface TransformStepProps extends JobStepOptions {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What other steps may read from a Transform step. */
+/** Properties of a Transform step that other steps may read. */
 export interface TransformProperties {
   readonly transformJobName: StepProperty<'String'>;
   readonly transformJobArn: StepProperty<'String'>;

@@ -42,7 +42,7 @@ export class S3ObjectStore implements ObjectStore {
     return {
       write: (line) =>
         new Promise<void>((resolve, reject) => {
-          file.write(line.endsWith('\n') ? line : `${line}\n`, (error) => (error ? reject(error) : resolve()));
+          file.write(`${line}\n`, (error) => (error ? reject(error) : resolve()));
         }),
       close: async () => {
         await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { formatTable, queryOfflineStore } from '../local/offline-query.js';
+import { storeFolder } from '../local/options.js';
+import { createOutput, ExitCode, UsageError } from '../output.js';
+
+export const queryCommand: Command = {
+  name: 'query',
+  summary: 'Run SQL over the local offline store',
+  usage: `Usage: sagepipe query --local "SQL" [--json] [--store DIR]
+
+Runs one SQL statement (DuckDB dialect) over the local offline store. Each feature group is
+a view named after the group, with one column per feature (Integral as BIGINT, Fractional
+as DOUBLE, String as VARCHAR) plus write_time, api_invocation_time and is_deleted. Every
+row ever written is there, so a record written twice appears twice.
+
+Example:
+  sagepipe query --local "SELECT count(*) FROM mlops_poc_churn_classification_feature"
+
+Options:
+  --local          Query the local store (required; the only mode so far)
+  --json           Print {"columns": [...], "rows": [...]} instead of a table
+  --store DIR      Local store folder. Default: $SAGEPIPE_STORE, else .sagepipe
+  -h, --help       Show this help
+
+Exit codes: 0 ok, 1 the query failed, 2 bad usage.`,
+
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { local: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, store: { type: 'string' } },
+    });
+    if (!values.local) {
+      throw new UsageError('only the local offline store can be queried here: add --local');
+    }
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? 'missing the SQL statement' : 'expected one SQL statement; quote it as one argument');
+    }
+    const output = createOutput(values.json);
+    const result = await queryOfflineStore(storeFolder(values.store), positionals[0] as string);
+    output.result(output.json ? JSON.stringify(result, null, 2) : formatTable(result));
+    return ExitCode.ok;
+  },
+};

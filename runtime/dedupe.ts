@@ -1,0 +1,280 @@
+/**
+ * Duplicate resolution in bounded memory. Within one run, the record with the latest event time
+ * wins for each identifier, and an exact tie keeps the row that came last in source order.
+ *
+ * Records are held in memory up to a limit. Past it, the held records are sorted by
+ * (identifier, event time, source row) and spilled to a temporary run file, and the runs are
+ * merged at the end. Merging keeps the last record of each identifier in that order, which is
+ * the winner. DuckDB is not used, because this code also runs inside the bundled runtime.
+ */
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { FeatureRecord, Logger } from './ports.js';
+
+/** Records held in memory before they are spilled to a run file. NOTE: an estimate, not sized by a benchmark. */
+export const DEFAULT_MEMORY_RECORDS = 20_000;
+
+/** Run files merged at once; more runs are merged in several passes. */
+export const DEFAULT_MERGE_FAN_IN = 64;
+
+export interface DedupeOptions {
+  /** Records held in memory before a spill. @default 20000 */
+  readonly memoryRecords?: number;
+  /** Run files open at once while merging. @default 64 */
+  readonly mergeFanIn?: number;
+  /** Parent folder of the temporary run files. @default the operating system's temporary folder */
+  readonly tempDirectory?: string;
+  readonly logger: Logger;
+}
+
+/** A record with its 1-based source row, which breaks ties between equal event times. */
+interface Entry {
+  readonly row: number;
+  readonly record: FeatureRecord;
+}
+
+/** Orders entries by identifier, then event time, then source row; the last of an identifier wins. */
+function compareEntries(a: Entry, b: Entry): number {
+  if (a.record.identifier !== b.record.identifier) {
+    return a.record.identifier < b.record.identifier ? -1 : 1;
+  }
+  if (a.record.eventTimeMs !== b.record.eventTimeMs) {
+    return a.record.eventTimeMs - b.record.eventTimeMs;
+  }
+  return a.row - b.row;
+}
+
+/** Collects records, then yields one winner per identifier, sorted by identifier. */
+export class DuplicateResolver {
+  private held = new Map<string, Entry>();
+  private readonly runs: string[] = [];
+  private directory: string | undefined;
+  private droppedCount = 0;
+  private readonly memoryRecords: number;
+  private readonly fanIn: number;
+
+  constructor(private readonly options: DedupeOptions) {
+    this.memoryRecords = Math.max(1, options.memoryRecords ?? DEFAULT_MEMORY_RECORDS);
+    this.fanIn = Math.max(2, options.mergeFanIn ?? DEFAULT_MERGE_FAN_IN);
+  }
+
+  /** Rows dropped because a later row of the same identifier won. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Run files written so far. */
+  get spilledRuns(): number {
+    return this.runs.length;
+  }
+
+  /** Adds a record read at 1-based source row `row`. */
+  async add(record: FeatureRecord, row: number): Promise<void> {
+    const entry = { row, record };
+    const current = this.held.get(record.identifier);
+    if (current !== undefined) {
+      this.droppedCount += 1;
+      if (compareEntries(entry, current) > 0) {
+        this.held.set(record.identifier, entry);
+      }
+      return;
+    }
+    this.held.set(record.identifier, entry);
+    if (this.held.size >= this.memoryRecords) {
+      await this.spill();
+    }
+  }
+
+  /** Yields the winning records in batches of at most `batchSize`, then removes the run files. */
+  async *winners(batchSize: number): AsyncGenerator<FeatureRecord[]> {
+    try {
+      const source = this.runs.length === 0 ? this.sortedHeld() : await this.mergedRuns();
+      let batch: FeatureRecord[] = [];
+      for await (const entry of source) {
+        batch.push(entry.record);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) {
+        yield batch;
+      }
+    } finally {
+      await this.cleanUp();
+    }
+  }
+
+  /** Removes the temporary run files; safe to call more than once. */
+  async cleanUp(): Promise<void> {
+    if (this.directory !== undefined) {
+      const directory = this.directory;
+      this.directory = undefined;
+      await rm(directory, { recursive: true, force: true });
+    }
+  }
+
+  private *sortedHeld(): Generator<Entry> {
+    const entries = [...this.held.values()].sort(compareEntries);
+    this.held = new Map();
+    yield* entries;
+  }
+
+  private async spill(): Promise<void> {
+    this.directory ??= await mkdtemp(join(this.options.tempDirectory ?? tmpdir(), 'sagepipe-dedupe-'));
+    const path = join(this.directory, `run-${String(this.runs.length).padStart(6, '0')}.jsonl`);
+    await writeRun(path, this.sortedHeld());
+    this.runs.push(path);
+    this.options.logger.debug({ run: path, records: this.memoryRecords }, 'spilled records to a run file');
+  }
+
+  private async mergedRuns(): Promise<AsyncIterable<Entry>> {
+    if (this.held.size > 0) {
+      await this.spill();
+    }
+    let runs = [...this.runs];
+    let pass = 0;
+    // Merge in passes so that no more than `fanIn` files are open at once.
+    while (runs.length > this.fanIn) {
+      const next: string[] = [];
+      for (let start = 0; start < runs.length; start += this.fanIn) {
+        const group = runs.slice(start, start + this.fanIn);
+        if (group.length === 1) {
+          next.push(group[0] as string);
+          continue;
+        }
+        const path = join(this.directory as string, `merge-${pass}-${String(start).padStart(6, '0')}.jsonl`);
+        await writeRun(path, this.mergeLatest(group));
+        await Promise.all(group.map((run) => rm(run, { force: true })));
+        next.push(path);
+      }
+      runs = next;
+      pass += 1;
+    }
+    return this.mergeLatest(runs);
+  }
+
+  /** Merges sorted runs and keeps the last entry of each identifier, counting the others as dropped. */
+  private async *mergeLatest(paths: readonly string[]): AsyncGenerator<Entry> {
+    const readers = paths.map((path) => readRun(path));
+    const heap = new EntryHeap();
+    for (const [index, reader] of readers.entries()) {
+      const first = await reader.next();
+      if (first.done !== true) {
+        heap.push({ entry: first.value, source: index });
+      }
+    }
+    let pending: Entry | undefined;
+    while (heap.size > 0) {
+      const { entry, source } = heap.pop();
+      const following = await (readers[source] as AsyncGenerator<Entry>).next();
+      if (following.done !== true) {
+        heap.push({ entry: following.value, source });
+      }
+      if (pending !== undefined && pending.record.identifier === entry.record.identifier) {
+        this.droppedCount += 1;
+      } else if (pending !== undefined) {
+        yield pending;
+      }
+      pending = entry;
+    }
+    if (pending !== undefined) {
+      yield pending;
+    }
+  }
+}
+
+async function writeRun(path: string, entries: Iterable<Entry> | AsyncIterable<Entry>): Promise<void> {
+  const stream = createWriteStream(path, { encoding: 'utf8' });
+  try {
+    for await (const entry of entries) {
+      if (!stream.write(`${JSON.stringify(entry)}\n`)) {
+        await drained(stream);
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+function drained(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('drain', resolve);
+    stream.once('error', reject);
+  });
+}
+
+async function* readRun(path: string): AsyncGenerator<Entry> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line !== '') {
+      yield JSON.parse(line) as Entry;
+    }
+  }
+}
+
+interface HeapItem {
+  readonly entry: Entry;
+  readonly source: number;
+}
+
+/** A binary min-heap of run heads, ordered like the runs themselves. */
+class EntryHeap {
+  private readonly items: HeapItem[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: HeapItem): void {
+    this.items.push(item);
+    let index = this.items.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (this.less(parent, index)) {
+        break;
+      }
+      this.swap(index, parent);
+      index = parent;
+    }
+  }
+
+  pop(): HeapItem {
+    const top = this.items[0] as HeapItem;
+    const last = this.items.pop() as HeapItem;
+    if (this.items.length > 0) {
+      this.items[0] = last;
+      let index = 0;
+      for (;;) {
+        const left = index * 2 + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < this.items.length && this.less(left, smallest)) {
+          smallest = left;
+        }
+        if (right < this.items.length && this.less(right, smallest)) {
+          smallest = right;
+        }
+        if (smallest === index) {
+          break;
+        }
+        this.swap(index, smallest);
+        index = smallest;
+      }
+    }
+    return top;
+  }
+
+  private less(a: number, b: number): boolean {
+    return compareEntries((this.items[a] as HeapItem).entry, (this.items[b] as HeapItem).entry) < 0;
+  }
+
+  private swap(a: number, b: number): void {
+    const item = this.items[a] as HeapItem;
+    this.items[a] = this.items[b] as HeapItem;
+    this.items[b] = item;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The counters of an ingest run and the files it leaves in its output folder: report.json,
+ * rejects.jsonl (one rejected row per line) and failures.jsonl (one failed record per line).
+ */
+import type { RejectedRow } from './clean/row-cleaner.js';
+import type { IngestConfig } from './ingest-config.js';
+import type { LineWriter, ObjectStore, RecordFailure } from './ports.js';
+import type { IngestCounts, IngestReport } from './report.js';
+
+export const REPORT_FILE = 'report.json';
+export const REJECTS_FILE = 'rejects.jsonl';
+export const FAILURES_FILE = 'failures.jsonl';
+
+/** Counts what a run did; the ingest stages update it and `toReport` freezes it. */
+export class IngestTally {
+  read = 0;
+  rejected = 0;
+  written = 0;
+  failed = 0;
+  retries = 0;
+  duplicatesDropped = 0;
+  private readonly missing: Map<string, number>;
+  private readonly rejectReasons = new Map<string, number>();
+  private readonly failureCodes = new Map<string, number>();
+  private readonly durations = new Map<string, number>();
+
+  constructor(private readonly config: IngestConfig) {
+    this.missing = new Map(config.features.map((feature) => [feature.name, 0]));
+  }
+
+  /** Counts a rejected row once under each distinct reason code it has. */
+  countRejected(row: RejectedRow): void {
+    this.rejected += 1;
+    for (const code of new Set(row.reasons.map((reason) => reason.code))) {
+      this.rejectReasons.set(code, (this.rejectReasons.get(code) ?? 0) + 1);
+    }
+  }
+
+  countMissing(features: readonly string[]): void {
+    for (const feature of features) {
+      this.missing.set(feature, (this.missing.get(feature) ?? 0) + 1);
+    }
+  }
+
+  countFailure(failure: RecordFailure): void {
+    this.failed += 1;
+    this.failureCodes.set(failure.errorCode, (this.failureCodes.get(failure.errorCode) ?? 0) + 1);
+  }
+
+  /** Adds milliseconds spent in a stage. */
+  addDuration(stage: string, milliseconds: number): void {
+    this.durations.set(stage, (this.durations.get(stage) ?? 0) + milliseconds);
+  }
+
+  get counts(): IngestCounts {
+    return { read: this.read, rejected: this.rejected, duplicatesDropped: this.duplicatesDropped, written: this.written, failed: this.failed };
+  }
+
+  get rejectReasonCounts(): Record<string, number> {
+    return sortedObject(this.rejectReasons);
+  }
+
+  get failureCodeCounts(): Record<string, number> {
+    return sortedObject(this.failureCodes);
+  }
+
+  toReport(details: { processingJobName: string | null; error: string | null; startedAt: Date; finishedAt: Date }): IngestReport {
+    return {
+      reportVersion: 1,
+      pipelineName: this.config.pipelineName,
+      stepName: this.config.stepName,
+      featureGroupName: this.config.featureGroup.name,
+      processingJobName: details.processingJobName,
+      status: details.error === null ? 'succeeded' : 'failed',
+      error: details.error,
+      startedAt: details.startedAt.toISOString(),
+      finishedAt: details.finishedAt.toISOString(),
+      counts: this.counts,
+      // Feature order of the config, so reports of two runs line up.
+      missingPerFeature: Object.fromEntries(this.missing),
+      rejectReasons: this.rejectReasonCounts,
+      failureCodes: this.failureCodeCounts,
+      retries: this.retries,
+      maxRejectedRows: this.config.maxRejectedRows,
+      durationsMs: Object.fromEntries([...this.durations].map(([stage, milliseconds]) => [stage, Math.round(milliseconds)])),
+    };
+  }
+}
+
+function sortedObject(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Writes report.json, pretty-printed with a closing newline. */
+export async function writeReport(output: ObjectStore, report: IngestReport): Promise<void> {
+  await output.put(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Writes one rejected row as a line of rejects.jsonl. */
+export async function writeRejectedRow(writer: LineWriter, row: RejectedRow): Promise<void> {
+  const line: Record<string, unknown> = { row: row.row };
+  if (row.recordIdentifier !== undefined) {
+    line['recordIdentifier'] = row.recordIdentifier;
+  }
+  line['reasons'] = row.reasons;
+  line['raw'] = row.raw;
+  await writer.write(JSON.stringify(line));
+}
+
+/** Writes one failed record as a line of failures.jsonl. */
+export async function writeFailure(writer: LineWriter, failure: RecordFailure): Promise<void> {
+  await writer.write(
+    JSON.stringify({ identifier: failure.identifier, errorCode: failure.errorCode, message: failure.message, attempts: failure.attempts }),
+  );
+}

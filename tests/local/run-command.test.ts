@@ -1,0 +1,120 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli } from '../support/cli.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+/** A pipeline with a Condition on an Integer parameter, a Fail step in one branch and a container step in the other. */
+const BRANCHING_PIPELINE = `
+import { Condition, conditionStep, failStep, join, param, pipeline, processingStep } from 'sagepipe';
+
+const threshold = param.integer('Threshold', { default: 5 });
+const mode = param.string('Mode', { default: 'fast' });
+
+const stop = failStep('Stop', { errorMessage: join(['threshold ', threshold, ' is too high for mode ', mode]) });
+const train = processingStep('Prepare', {
+  imageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/prep:1',
+  instanceType: 'ml.m5.xlarge',
+  roleArn: 'arn:aws:iam::123456789012:role/Jobs',
+});
+
+export default pipeline('branching-test', {
+  parameters: [threshold, mode],
+  roleArn: 'arn:aws:iam::123456789012:role/Pipelines',
+  region: 'us-west-2',
+  steps: [conditionStep('Check', { conditions: [Condition.greaterThan(threshold, 3)], ifSteps: [stop], elseSteps: [train] })],
+});
+`;
+
+interface RunJson {
+  ok: boolean;
+  steps: { name: string; status: string; message?: string; outcome?: boolean }[];
+}
+
+let folder = '';
+let artifacts = '';
+
+test.before(() => {
+  mkdirSync(join(REPO_ROOT, 'out'), { recursive: true });
+  folder = mkdtempSync(join(REPO_ROOT, 'out', 'branching-'));
+  writeFileSync(join(folder, 'pipeline.ts'), BRANCHING_PIPELINE);
+  artifacts = join(folder, 'artifacts');
+  const compiled = runCli(['compile', join(folder, 'pipeline.ts'), '--out', artifacts, '--no-type-check']);
+  assert.is(compiled.status, 0, compiled.stderr);
+});
+
+test.after(() => {
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function run(args: readonly string[]): { status: number; json: RunJson | undefined; stderr: string } {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-'));
+  try {
+    const result = runCli(['run', artifacts, '--local', '--json', '--store', store, ...args]);
+    return { status: result.status, json: result.stdout.trim() === '' ? undefined : (JSON.parse(result.stdout) as RunJson), stderr: result.stderr };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+test('fail step ends run', () => {
+  const result = run([]);
+  assert.is(result.status, 1);
+  assert.equal(
+    result.json?.steps.map((step) => [step.name, step.status]),
+    [
+      ['Check', 'Succeeded'],
+      ['Stop', 'Failed'],
+      ['Prepare', 'Skipped'],
+    ],
+  );
+  assert.is(result.json?.steps[0]?.outcome, true);
+  assert.is(result.json?.steps[1]?.message, 'threshold 5 is too high for mode fast');
+});
+
+test('container step is not runnable', () => {
+  const result = run(['--param', 'Threshold=2']);
+  assert.is(result.status, 1);
+  assert.equal(
+    result.json?.steps.map((step) => [step.name, step.status]),
+    [
+      ['Check', 'Succeeded'],
+      ['Stop', 'Skipped'],
+      ['Prepare', 'NotRunnableLocally'],
+    ],
+  );
+  assert.match(result.json?.steps[2]?.message ?? '', "the Processing step 'Prepare' runs a SageMaker container, which a local run cannot start");
+});
+
+test('bad parameters are reported together', () => {
+  const result = run(['--param', 'Threshold=2.5', '--param', 'Speed=1']);
+  assert.is(result.status, 2);
+  assert.match(result.stderr, "parameter 'Threshold' value '2.5' is invalid: an Integer parameter takes a whole number");
+  assert.match(result.stderr, "parameter 'Speed' is not declared; the pipeline declares 'Threshold', 'Mode'");
+  assert.not.match(result.stderr, '    at ');
+});
+
+test('run requires local flag', () => {
+  const result = runCli(['run', artifacts]);
+  assert.is(result.status, 2);
+  assert.match(result.stderr, 'add --local');
+});
+
+test('missing table names the fix', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-missing-'));
+  const churn = join(store, 'churn');
+  try {
+    assert.is(runCli(['compile', 'examples/churn-feature-store/pipeline.ts', '--out', churn, '--no-type-check']).status, 0);
+    const result = runCli(['run', churn, '--local', '--store', store]);
+    assert.is(result.status, 1);
+    assert.match(result.stdout, 'no local table ml_metrics.churn_prediction_data');
+    assert.match(result.stdout, 'sagepipe generate-data --database ml_metrics --table churn_prediction_data');
+    assert.not.match(result.stdout + result.stderr, '    at ');
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test.run();

@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DuplicateResolver } from '../../runtime/dedupe.js';
+import type { FeatureRecord } from '../../runtime/ports.js';
+import { silentLogger, tempFolder } from '../support/ingest-fixtures.js';
+
+function record(identifier: string, eventTimeMs: number, tag: string): FeatureRecord {
+  return { identifier, eventTime: String(eventTimeMs), eventTimeMs, values: [{ featureName: 'tag', valueAsString: tag }] };
+}
+
+/** Feeds records in order and returns `identifier:tag` of each winner, plus the counters. */
+async function resolve(records: readonly FeatureRecord[], options: { memoryRecords?: number; mergeFanIn?: number; tempDirectory?: string }) {
+  const resolver = new DuplicateResolver({ logger: silentLogger, ...options });
+  for (const [index, item] of records.entries()) {
+    await resolver.add(item, index + 1);
+  }
+  const spilled = resolver.spilledRuns;
+  const winners: string[] = [];
+  for await (const batch of resolver.winners(2)) {
+    winners.push(...batch.map((item) => `${item.identifier}:${item.values[0]?.valueAsString}`));
+  }
+  return { winners, dropped: resolver.dropped, spilled };
+}
+
+/** 60 rows over 10 identifiers; each identifier's latest time appears twice, the later copy tagged `last`. */
+function manyRecords(): FeatureRecord[] {
+  const records: FeatureRecord[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    for (let id = 0; id < 10; id += 1) {
+      records.push(record(`id${id}`, (id * 7 + round * 3) % 11, `r${round}`));
+    }
+  }
+  for (let id = 0; id < 10; id += 1) {
+    records.push(record(`id${id}`, 100, id % 2 === 0 ? 'first' : 'x'));
+  }
+  for (let id = 0; id < 10; id += 2) {
+    records.push(record(`id${id}`, 100, 'last'));
+  }
+  return records;
+}
+
+const EXPECTED = ['id0:last', 'id1:x', 'id2:last', 'id3:x', 'id4:last', 'id5:x', 'id6:last', 'id7:x', 'id8:last', 'id9:x'];
+
+test('dedupe in memory', async () => {
+  const result = await resolve(manyRecords(), {});
+  assert.equal(result.winners, EXPECTED);
+  assert.is(result.dropped, 55);
+  assert.is(result.spilled, 0);
+});
+
+test('dedupe spills and merges', async () => {
+  const directory = tempFolder('dedupe');
+  try {
+    const result = await resolve(manyRecords(), { memoryRecords: 3, tempDirectory: directory });
+    assert.equal(result.winners, EXPECTED);
+    assert.is(result.dropped, 55);
+    assert.ok(result.spilled > 10, `only ${result.spilled} runs were spilled`);
+    assert.equal(readdirSync(directory), [], 'run files were left behind');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('dedupe merges in passes', async () => {
+  const directory = tempFolder('dedupe-passes');
+  try {
+    const result = await resolve(manyRecords(), { memoryRecords: 2, mergeFanIn: 2, tempDirectory: directory });
+    assert.equal(result.winners, EXPECTED);
+    assert.is(result.dropped, 55);
+    assert.ok(existsSync(directory));
+    assert.equal(readdirSync(directory), []);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('dedupe tie keeps last row', async () => {
+  const result = await resolve([record('a', 5, 'one'), record('a', 5, 'two'), record('a', 4, 'three')], { memoryRecords: 1 });
+  assert.equal(result.winners, ['a:two']);
+  assert.is(result.dropped, 2);
+});
+
+test.run();
