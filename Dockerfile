@@ -17,7 +17,7 @@ WORKDIR /opt/sagepipe
 # drift apart. This copy serves runs of the image by hand.
 COPY dist/runtime-bundle/ingest.mjs /opt/sagepipe/ingest.mjs
 
-# SageMaker creates /opt/ml/processing with root ownership and the job writes its report there,
-# so the container keeps the default root user.
+# NOTE: the container keeps the default root user. Whether a non-root user can write the
+# job's output folder under /opt/ml/processing was not checked on SageMaker.
 ENTRYPOINT ["node", "/opt/sagepipe/ingest.mjs"]
 CMD ["--help"]

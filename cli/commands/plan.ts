@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
 import { buildPlan, planIsBlocked } from '../deploy/plan.js';
 import { planToJson, renderPlan } from '../deploy/render-plan.js';
 import { createOutput, ExitCode, UsageError } from '../output.js';
@@ -23,7 +23,7 @@ remove or retype features), or ended CreateFailed.
 
 Options:
   --json               Print the plan as JSON on stdout
-${AWS_OPTIONS_HELP}
+${awsOptionsHelp(23)}
   -h, --help           Show this help
 
 Credentials come from the standard AWS provider chain (environment, profile, SSO, web identity,

@@ -4,7 +4,7 @@ import type { ManifestParameter } from '../../compiler/manifest.js';
 import { systemClock } from '../../runtime/ports.js';
 import { readArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
 import { PipelineService } from '../deploy/pipeline-service.js';
 import { checkDisplayName, checkParameters, declaredParameters, type ExecutionEvent, followExecution } from '../deploy/start-execution.js';
 import { createOutput, ExitCode, UsageError, UserError } from '../output.js';
@@ -37,12 +37,12 @@ Options:
   --timeout SECONDS       Stop waiting after this many seconds (the execution goes on).
                           Default: no limit
   --json                  Print the result as JSON on stdout; with --wait, progress goes to stderr
-${AWS_OPTIONS_HELP}
+${awsOptionsHelp(26)}
   -h, --help              Show this help
 
-Exit codes: 0 started (or, with --wait, Succeeded); 1 with --wait, the execution Failed or was
-Stopped, or --timeout passed; 2 bad usage, including an invalid --param or --display-name;
-3 an AWS call failed.`,
+Exit codes: 0 started (or, with --wait, Succeeded); 1 the pipeline was not found, or with
+--wait the execution Failed or was Stopped, or --timeout passed; 2 bad usage, including an
+invalid --param or --display-name; 3 an AWS call failed.`,
 
   async run(args) {
     const { values, positionals } = parseArgs({

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
 import { applyPlan } from '../deploy/apply.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
 import { rejectPlaceholders } from '../deploy/placeholders.js';
 import { buildPlan, planHasChanges, planIsBlocked } from '../deploy/plan.js';
 import { planToJson, renderPlan } from '../deploy/render-plan.js';
@@ -33,7 +33,7 @@ Options:
   --wait-timeout SECONDS  How long to wait for each new feature group to be Created.
                           Default: ${DEFAULT_WAIT_TIMEOUT_SECONDS}
   --json                  Print the result as JSON on stdout; progress goes to stderr
-${AWS_OPTIONS_HELP}
+${awsOptionsHelp(26)}
   -h, --help              Show this help
 
 Credentials come from the standard AWS provider chain (environment, profile, SSO, web identity,

@@ -1,5 +1,5 @@
 /**
- * The AWS side of the deploy commands. It holds the `--region`, `--profile` and
+ * The AWS side of the deploy commands. It defines the `--region`, `--profile` and
  * `--endpoint-url` options and builds the SageMaker and S3 clients from them and the standard
  * provider chain. It also turns AWS failures into errors the CLI prints with exit code 3.
  */
@@ -15,12 +15,17 @@ export const AWS_OPTIONS = {
   'endpoint-url': { type: 'string' },
 } as const;
 
-/** Help text of the AWS options, shared by the deploy commands. */
-export const AWS_OPTIONS_HELP = `  --region REGION      AWS Region. Default: the compiled pipeline's Region, then the standard
-                       chain (AWS_REGION, the profile's region)
-  --profile NAME       Named profile of the shared AWS config files. Default: AWS_PROFILE or default
-  --endpoint-url URL   Endpoint for every AWS call, such as a local test endpoint.
-                       Default: AWS_ENDPOINT_URL, then the public AWS endpoints`;
+/** Returns the help text of the AWS options, with descriptions starting at column `column`. */
+export function awsOptionsHelp(column: number): string {
+  const rows: [string, string[]][] = [
+    ['--region REGION', ["AWS Region. Default: the compiled pipeline's Region, then the", "standard chain (AWS_REGION, the profile's region)"]],
+    ['--profile NAME', ['Named profile of the shared AWS config files.', 'Default: AWS_PROFILE, then the default profile']],
+    ['--endpoint-url URL', ['Endpoint for every AWS call, such as a local test endpoint.', 'Default: AWS_ENDPOINT_URL, then the public AWS endpoints']],
+  ];
+  return rows
+    .flatMap(([option, lines]) => lines.map((line, index) => `${index === 0 ? `  ${option}`.padEnd(column) : ' '.repeat(column)}${line}`))
+    .join('\n');
+}
 
 export interface AwsOptionValues {
   readonly region?: string | undefined;

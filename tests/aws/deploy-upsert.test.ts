@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -262,6 +262,29 @@ upsert('region flag must match compiled region', async ({ endpoint, workspace, c
   assert.is(result.status, 2);
   assert.match(result.stderr, '--region eu-west-1 differs from the Region the pipeline was compiled for (us-west-2)');
   assert.is(endpoint.calls.length, 0);
+});
+
+upsert('profile flag selects credentials', async ({ endpoint, workspace }) => {
+  const folder = await workspace.compile();
+  const files = mkdtempSync(join(tmpdir(), 'sagepipe-profile-'));
+  try {
+    writeFileSync(join(files, 'config'), '[profile deployer]\nregion = us-west-2\n');
+    writeFileSync(join(files, 'credentials'), '[deployer]\naws_access_key_id = deployer-key\naws_secret_access_key = deployer-secret\n');
+    const environment: Record<string, string> = {
+      AWS_ENDPOINT_URL: endpoint.url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(files, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(files, 'credentials'),
+    };
+
+    const result = await runCliAsync(['plan', folder, '--profile', 'deployer'], { env: environment });
+
+    assert.is(result.status, 0, result.stderr);
+    assert.ok(endpoint.calls.length > 0);
+    assert.ok(endpoint.calls.every((call) => call.accessKeyId === 'deployer-key' && call.region === 'us-west-2'));
+  } finally {
+    rmSync(files, { recursive: true, force: true });
+  }
 });
 
 upsert('endpoint url flag is honoured', async ({ endpoint, workspace }) => {

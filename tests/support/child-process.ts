@@ -16,13 +16,15 @@ export interface RunOptions {
 
 /**
  * Runs `node <args>` without blocking the event loop, so a local endpoint served by this
- * process keeps answering while the child talks to it. Instance metadata lookups are off.
+ * process keeps responding while the child talks to it. The child inherits no AWS_* variable
+ * (no real credentials, profile or endpoint), and instance metadata lookups are off.
  */
 export function runNode(args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+      env: { ...inherited, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

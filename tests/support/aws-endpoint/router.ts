@@ -11,6 +11,8 @@ export interface Route {
   readonly operation: string;
   readonly protocol: Protocol;
   readonly region: string;
+  /** Access key id of the SigV4 credential scope, which tells the tests whose credentials signed. */
+  readonly accessKeyId: string;
 }
 
 export interface RawRequest {
@@ -33,6 +35,7 @@ export function routeRequest(request: RawRequest): Route {
   if (match === null) {
     throw new ServiceError(403, 'IncompleteSignatureException', 'the Authorization header is not a SigV4 signature');
   }
+  const accessKeyId = match[1] as string;
   const region = match[3] as string;
   const signingService = match[4] as string;
   const target = header(request, 'x-amz-target');
@@ -40,15 +43,15 @@ export function routeRequest(request: RawRequest): Route {
   switch (signingService) {
     case 'sagemaker':
       if (target !== undefined) {
-        return { service: 'sagemaker', operation: targetOperation(target, 'SageMaker.'), protocol: 'awsJson1_1', region };
+        return { service: 'sagemaker', operation: targetOperation(target, 'SageMaker.'), protocol: 'awsJson1_1', region, accessKeyId };
       }
-      return { service: 'featurestore', operation: featureStoreOperation(request), protocol: 'restJson1', region };
+      return { service: 'featurestore', operation: featureStoreOperation(request), protocol: 'restJson1', region, accessKeyId };
     case 'athena':
-      return { service: 'athena', operation: targetOperation(target, 'AmazonAthena.'), protocol: 'awsJson1_1', region };
+      return { service: 'athena', operation: targetOperation(target, 'AmazonAthena.'), protocol: 'awsJson1_1', region, accessKeyId };
     case 'sns':
-      return { service: 'sns', operation: formAction(request), protocol: 'awsQuery', region };
+      return { service: 'sns', operation: formAction(request), protocol: 'awsQuery', region, accessKeyId };
     case 's3':
-      return { service: 's3', operation: s3Operation(request), protocol: 'restXml', region };
+      return { service: 's3', operation: s3Operation(request), protocol: 'restXml', region, accessKeyId };
     default:
       throw new ServiceError(400, 'UnrecognizedClientException', `the local endpoint does not implement the service '${signingService}'`);
   }

@@ -1,5 +1,5 @@
 /**
- * A local AWS endpoint for tests: one HTTP server on 127.0.0.1 that answers the SageMaker,
+ * A local AWS endpoint for tests: one HTTP server on 127.0.0.1 that serves the SageMaker,
  * Athena, Feature Store runtime, SNS and S3 operations sagepipe calls, in each service's wire
  * protocol and error shape, so the real AWS SDK v3 clients can talk to it over HTTP.
  *
@@ -26,6 +26,9 @@ export interface RecordedCall {
   readonly status: number;
   /** The error code sent back, when the call failed. */
   readonly errorCode?: string;
+  /** Access key id and Region of the request's SigV4 credential scope. */
+  readonly accessKeyId: string;
+  readonly region: string;
 }
 
 export interface AwsEndpoint {
@@ -186,7 +189,15 @@ function recordCall(request: EndpointRequest, response: EndpointResponse): Recor
     }
   }
   const errorCode = response.status >= 300 ? errorCodeOf(response) : undefined;
-  return { service: request.service, operation: request.operation, input, status: response.status, ...(errorCode !== undefined ? { errorCode } : {}) };
+  return {
+    service: request.service,
+    operation: request.operation,
+    input,
+    status: response.status,
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    accessKeyId: request.accessKeyId,
+    region: request.region,
+  };
 }
 
 function errorCodeOf(response: EndpointResponse): string | undefined {

@@ -19,6 +19,7 @@ export interface EndpointRequest {
   readonly protocol: Protocol;
   /** Region of the SigV4 credential scope, used for ARNs. */
   readonly region: string;
+  readonly accessKeyId: string;
 }
 
 export type ServiceName = 'sagemaker' | 'athena' | 'featurestore' | 'sns' | 's3';
