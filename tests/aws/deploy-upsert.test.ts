@@ -182,6 +182,19 @@ upsert('large definition goes through s3', async ({ endpoint, cli }) => {
   }
 });
 
+upsert('unlisted definition is never sent', async ({ endpoint, workspace, cli }) => {
+  const folder = await workspace.compile();
+  const manifest = manifestOf(folder);
+  // The review copy is listed, but with the review role: it must not be deployed as the definition.
+  writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, pipeline: { ...manifest.pipeline, definitionFile: 'pipeline/definition.review.json' } }, null, 2));
+
+  const result = await cli(['upsert', folder]);
+
+  assert.is(result.status, 1);
+  assert.match(result.stderr, 'does not list it with the pipeline-definition role');
+  assert.is(endpoint.calls.length, 0);
+});
+
 upsert('create failed feature group reported', async ({ endpoint, workspace, cli }) => {
   endpoint.sagemaker.featureGroups.behave(GROUP, { outcome: 'CreateFailed', describesWhileCreating: 1, failureReason: 'The role cannot write to s3://mlbucket-sagemaker/mlops/feature_store_poc/offline_store/' });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -254,6 +254,28 @@ bundle('failed ingest notifies exactly once', async ({ endpoint, folder }) => {
   assert.is(endpoint.sns.published.length, 1);
   assert.is(endpoint.sns.published[0]?.subject, `[SageMaker Pipeline Failed] ${CHURN_TITLE}`);
   assert.match(endpoint.sns.published[0]?.message ?? '', 'Pipeline: feature-store-ingestion-pipeline');
+});
+
+bundle('main module load failure is notified', async ({ endpoint }) => {
+  endpoint.sns.createTopic(TOPIC);
+  // A copy of the compiled runtime whose main module throws while it loads. It stays under
+  // dist/ so that its imports still resolve from the repository's node_modules.
+  const copy = mkdtempSync(join(REPO_ROOT, 'dist', 'bootstrap-test-'));
+  try {
+    cpSync(join(REPO_ROOT, 'dist', 'runtime'), join(copy, 'runtime'), { recursive: true });
+    writeFileSync(join(copy, 'runtime', 'main.js'), "throw new Error('a dependency of main failed to load');\n");
+
+    const result = await runNode([join(copy, 'runtime', 'bootstrap.js'), '--config', 'ingest-config.json'], { env: stepEnvironment(endpoint) });
+
+    assert.is(result.status, 1);
+    const lines = logLines(result.stdout);
+    assert.is(lines[0]?.msg, 'the ingest runtime failed before it started');
+    assert.is(endpoint.sns.published.length, 1);
+    assert.match(endpoint.sns.published[0]?.message ?? '', 'Error: a dependency of main failed to load');
+    assert.match(endpoint.sns.published[0]?.message ?? '', 'Step: IngestToFeatureStore');
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 bundle.run();
