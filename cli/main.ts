@@ -1,11 +1,12 @@
 import type { Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
+import { iamCommand } from './commands/iam.js';
 import { validateCommand } from './commands/validate.js';
 import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserError } from './output.js';
 import { SAGEPIPE_VERSION } from './package-info.js';
 
 /** Every command, in the order `sagepipe --help` lists them. */
-const COMMANDS: readonly Command[] = [compileCommand, validateCommand];
+const COMMANDS: readonly Command[] = [compileCommand, validateCommand, iamCommand];
 
 const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
 
