@@ -145,12 +145,16 @@ const WILDCARD_MARK = '\u0001';
 
 const patternCache = new Map<string, RegExp>();
 
+/** Slots whose values may contain `/`, such as S3 object keys, role paths and ECR repository names. */
+const PATH_SLOT = /WithPath$|^(ObjectName|LogGroupName|LogStreamName|RepositoryName|Alias|ModelPackageName)$/;
+
 /**
  * True when a policy resource fits an ARN pattern of the reference, such as
- * `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. Each `${...}` slot takes any text except
- * the character that follows it in the pattern, the last slot takes anything, and the partition
- * slot takes only a partition name. A wildcard of the resource may stand inside any slot but
- * never for fixed text, so `arn:aws:s3:::b/*` fits the object pattern but not the bucket one.
+ * `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. The partition slot takes only a partition
+ * name. Other slots take any text without `/` (path-like slots may contain it) and without the
+ * character that follows the slot in the pattern. A wildcard of the resource may stand inside
+ * any slot but never for fixed text, so `arn:aws:s3:::b/*` fits the object pattern but not the
+ * bucket one.
  */
 export function resourceFitsPattern(resource: string, pattern: string): boolean {
   let regex = patternCache.get(pattern);
@@ -171,8 +175,8 @@ function compilePattern(pattern: string): RegExp {
       if (part === '${Partition}') {
         return '(?:aws|aws-cn|aws-us-gov)';
       }
-      const next = parts[index + 1];
-      return next === undefined ? '.+' : `[^${escapeRegex(next[0] as string)}]+`;
+      const excluded = `${PATH_SLOT.test(part.slice(2, -1)) ? '' : '/'}${escapeRegex(parts[index + 1]?.[0] ?? '')}`;
+      return excluded === '' ? '.+' : `[^${excluded}]+`;
     })
     .join('');
   return new RegExp(`^${source}$`);

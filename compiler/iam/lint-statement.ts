@@ -73,7 +73,8 @@ function checkResource(statement: IdentityStatement, resource: string, actions: 
   const { ref } = statement;
   const path = statementPath(ref);
   if (resource === '*') {
-    const scoped = actions.filter((action) => action.resourceTypes.length > 0);
+    // PassRole on "*" gets its own, more specific finding.
+    const scoped = actions.filter((action) => action.resourceTypes.length > 0 && action.id !== 'iam:PassRole');
     return scoped.length === 0
       ? []
       : [

@@ -159,14 +159,14 @@ function checkStructure(ref: StatementRef, statement: Record<string, unknown>, k
       invalid(`uses ${element}, which grants everything it does not list`, statement[element], `list what is granted in ${element.slice(3)} instead`);
     }
   }
-  if (statement['Action'] === undefined || asStrings(statement['Action']).length === 0) {
+  if (statement['NotAction'] === undefined && asStrings(statement['Action']).length === 0) {
     invalid('lists no actions', statement['Action'] ?? null, 'list the actions in Action');
   }
   if (kind === 'identity') {
     if (statement['Principal'] !== undefined) {
       invalid('has a Principal, which identity policies do not take', statement['Principal'], 'remove Principal; the policy applies to the role it is attached to');
     }
-    if (statement['Resource'] === undefined || asStrings(statement['Resource']).length === 0) {
+    if (statement['NotResource'] === undefined && asStrings(statement['Resource']).length === 0) {
       invalid('lists no resources', statement['Resource'] ?? null, 'list the resource ARNs in Resource');
     }
   } else if (statement['Principal'] === undefined && statement['NotPrincipal'] === undefined) {

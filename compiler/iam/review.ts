@@ -61,10 +61,10 @@ function viewStatement(statement: PolicyStatement): StatementView {
 
 const TEMPLATE = `# IAM review: {{pipelineName}}
 
-sagepipe {{sagepipeVersion}} derived these documents from the compiled pipeline: partition {{code partition}}, Region {{code region}}, account {{code account}} (from the pipeline role ARN). Every action and resource was checked against the IAM reference data ({{dataSource}}).
+sagepipe {{sagepipeVersion}} derived these documents from the compiled pipeline: partition {{mono partition}}, Region {{mono region}}, account {{mono account}} (from the pipeline role ARN). Every action and resource was checked against the IAM reference data ({{dataSource}}).
 {{#if accountPlaceholder}}
 
-> The account {{code account}} is not a 12-digit account id. Set the real role ARN in the config before you create these roles.
+> The account {{mono account}} is not a 12-digit account id. Set the real role ARN in the config before you create these roles.
 {{/if}}
 
 ## Pipeline graph
@@ -78,24 +78,24 @@ sagepipe {{sagepipeVersion}} derived these documents from the compiled pipeline:
 | Role | Used as | Policy | Trust policy |
 | --- | --- | --- | --- |
 {{#each roles}}
-| {{code name}} | {{join purposes "; "}} | {{#if policyFile}}{{code policyFile}}{{else}}none{{/if}} | {{code trustFile}} |
+| {{mono name}} | {{join purposes "; "}} | {{#if policyFile}}{{mono policyFile}}{{else}}none{{/if}} | {{mono trustFile}} |
 {{/each}}
-| deployer (CI) | deploys and starts the pipeline | {{code deployer.policyFile}} | {{code deployer.trustFile}} (template) |
+| deployer (CI) | deploys and starts the pipeline | {{mono deployer.policyFile}} | {{mono deployer.trustFile}} (template) |
 
 ## Lint findings
 
 {{#if findings}}
 {{#each findings}}
-- **{{severity}} {{code}}** at {{code path}}: {{message}}. Fix: {{fix}}
+- **{{severity}} {{code}}** at {{mono path}}: {{message}}. Fix: {{fix}}
 {{/each}}
 {{else}}
 The lint found no problems in these documents.
 {{/if}}
 {{#each roles}}
 
-## Role {{code name}}
+## Role {{mono name}}
 
-ARN {{code arn}}, used as {{join purposes "; "}}.
+ARN {{mono arn}}, used as {{join purposes "; "}}.
 {{#if shared}}
 
 This role serves {{purposes.length}} purposes, so its policy is the union of what each of them needs, and its trust policy admits each caller. Separate roles per purpose would keep each job from using the others' permissions.
@@ -106,11 +106,11 @@ Its trust policy also admits SageMaker on behalf of any resource in the account 
 {{/if}}
 {{#if passes}}
 
-It can pass {{#each passes}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}} to SageMaker, and whoever can start a job with a passed role acts with that role's permissions.
+It can pass {{#each passes}}{{mono this}}{{#unless @last}}, {{/unless}}{{/each}} to SageMaker, and whoever can start a job with a passed role acts with that role's permissions.
 {{/if}}
 {{#each statements}}
 
-### {{code sid}}
+### {{mono sid}}
 
 - Actions: {{{actions}}}
 - Resources: {{{resources}}}
@@ -126,7 +126,7 @@ It can pass {{#each passes}}{{code this}}{{#unless @last}}, {{/unless}}{{/each}}
 {{/each}}
 {{/each}}
 
-Trust policy ({{code trustFile}}):
+Trust policy ({{mono trustFile}}):
 
 \`\`\`json
 {{{trustJson}}}
@@ -139,7 +139,7 @@ Trust policy ({{code trustFile}}):
 IAM accepts only "*" for these actions, because they take no resource.
 
 {{#each starStatements}}
-- {{code file}} statement {{code sid}} ({{{actions}}}): {{scope}}
+- {{mono file}} statement {{mono sid}} ({{{actions}}}): {{scope}}
 {{/each}}
 {{else}}
 No statement uses "*" as a resource.
@@ -147,10 +147,10 @@ No statement uses "*" as a resource.
 
 ## Deployer (CI)
 
-The CI role that runs \`sagepipe upsert\` and \`sagepipe start\`. Its trust policy is a template for GitHub Actions: replace {{code "<owner>/<repository>"}} and the branch in the \`sub\` condition before you create the role.
+The CI role that runs \`sagepipe upsert\` and \`sagepipe start\`. Its trust policy is a template for GitHub Actions: replace {{mono "<owner>/<repository>"}} and the branch in the \`sub\` condition before you create the role.
 {{#each deployer.statements}}
 
-### {{code sid}}
+### {{mono sid}}
 
 - Actions: {{{actions}}}
 - Resources: {{{resources}}}
@@ -166,7 +166,7 @@ The CI role that runs \`sagepipe upsert\` and \`sagepipe start\`. Its trust poli
 {{/each}}
 {{/each}}
 
-Trust policy ({{code deployer.trustFile}}):
+Trust policy ({{mono deployer.trustFile}}):
 
 \`\`\`json
 {{{deployer.trustJson}}}
@@ -178,7 +178,7 @@ Trust policy ({{code deployer.trustFile}}):
 sagepipe could not derive these permissions; grant them outside sagepipe or change the pipeline as the fix says.
 
 {{#each gaps}}
-- {{code code}} at {{code path}}: {{message}}. Fix: {{fix}}
+- {{mono code}} at {{mono path}}: {{message}}. Fix: {{fix}}
 {{/each}}
 {{else}}
 Every permission the steps declare was derived.
@@ -194,7 +194,7 @@ Every permission the steps declare was derived.
 `;
 
 const handlebars = Handlebars.create();
-handlebars.registerHelper('code', (text: unknown) => code(String(text)));
+handlebars.registerHelper('mono', (text: unknown) => code(String(text)));
 handlebars.registerHelper('join', (items: unknown, separator: unknown) => (Array.isArray(items) ? items.join(String(separator)) : ''));
 const render = handlebars.compile(TEMPLATE, { noEscape: true, strict: true });
 
