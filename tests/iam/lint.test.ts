@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resourceFitsPattern } from '../../compiler/iam/action-data.js';
 import { LINT_CODES, type LintCode, type LintDocument, lintDocuments } from '../../compiler/iam/lint.js';
 import type { Issue } from '../../compiler/issues.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 const FILE = 'iam/broad.policy.json';
 const ROLE = 'arn:aws:iam::123456789012:role/JobRole';
@@ -119,6 +122,13 @@ for (const lintCase of cases) {
 test('every lint code has a case', () => {
   const covered = new Set(cases.map((lintCase) => lintCase.code));
   assert.equal(Object.keys(LINT_CODES).filter((code) => !covered.has(code as LintCode)), []);
+});
+
+test('docs list every lint code', () => {
+  const docs = readFileSync(join(REPO_ROOT, 'docs', 'iam.md'), 'utf8');
+  for (const [code, info] of Object.entries(LINT_CODES)) {
+    assert.match(docs, `| \`${code}\` | ${info.severity} |`, `docs/iam.md does not list ${code} as ${info.severity}`);
+  }
 });
 
 test('lint accepts scoped documents', () => {
