@@ -6,6 +6,7 @@ import {
   Condition,
   conditionStep,
   Execution,
+  failStep,
   feature,
   featureGroup,
   featureStoreIngest,
@@ -290,6 +291,17 @@ test('other catalog reports gap', () => {
   assert.is(issue(result, 'IAM_CATALOG_NOT_DERIVED').path, 'steps.Ingest.ingest.source.catalog');
   assert.equal(sid(result, 'iam/role-IngestRole.policy.json', 'ReadSourceDataCatalog')?.['Resource'], [`arn:aws:athena:us-east-1:${ACCOUNT}:datacatalog/lambda_catalog`]);
   assert.is(sid(result, 'iam/role-IngestRole.policy.json', 'ReadSourceTable'), undefined);
+});
+
+test('role without permissions', () => {
+  const flag = param.boolean('Go', { default: true });
+  const result = compileSteps({ parameters: [flag], steps: [conditionStep('Check', { conditions: [Condition.equals(flag, true)], elseSteps: [failStep('Stop')] })] });
+  assert.ok(result.artifacts, JSON.stringify(result.issues));
+  assert.equal(
+    iamDocuments(result).map((document) => document.path),
+    ['iam/role-PipelineRole.trust.json', 'iam/deployer.policy.json', 'iam/deployer.trust.json'],
+  );
+  assert.match(result.iamReview ?? '', '| `PipelineRole` | pipeline execution role | none | `iam/role-PipelineRole.trust.json` |');
 });
 
 test('compile twice identical', () => {
