@@ -104,7 +104,7 @@ export function compile(pipeline: Pipeline, options: CompileOptions): CompileRes
 
   const placeholders = findPlaceholders(source?.warnings ?? [], definition, featureGroupRequests, session.assets, issues);
   // IAM is derived from a valid definition only; its lint errors then stop the compile like any other.
-  const iam = issues.hasErrors() ? undefined : deriveIam(pipeline, graph, session, issues);
+  const iam = issues.hasErrors() ? undefined : deriveIam(pipeline, graph, session, issues, { definitionViaS3: definitionBytes >= INLINE_DEFINITION_LIMIT });
   issues.addAll(iam?.issues ?? []);
   const iamReview = iam === undefined ? {} : { iamReview: iam.review };
   if (issues.hasErrors()) {

@@ -6,7 +6,7 @@ import type { IngestConfig, IngestFeature, WriterConfig } from '../runtime/inges
 import type { ArgumentTree, FieldPath, RenderContext } from './context.js';
 import { featureGroupCreatorNeeds, featureGroupWriterNeeds } from './feature-group-iam.js';
 import type { IamContext, IamNeed, S3Location, StepIamNeeds } from './iam.js';
-import { readKeyPattern, s3ReadNeeds } from './iam-needs.js';
+import { assetKeyPrefix, readKeyPattern, s3ReadNeeds } from './iam-needs.js';
 import { type NetworkProps, ProcessingStep, type ProcessingStepProps } from './processing.js';
 
 /** Container locations of the ingest step's files. */
@@ -477,11 +477,6 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
     }
     return needs;
   }
-}
-
-/** Key prefix under which sagepipe uploads assets for a configured asset prefix. */
-function assetKeyPrefix(prefix: string): string {
-  return prefix === '' ? 'assets/' : `${prefix}/assets/`;
 }
 
 /**

@@ -8,6 +8,11 @@ import {
   SAGEMAKER_SERVICE,
 } from './iam.js';
 
+/** Returns the key prefix below which compile places the assets, for a pipeline's asset prefix. */
+export function assetKeyPrefix(prefix: string): string {
+  return prefix === '' ? 'assets/' : `${prefix}/assets/`;
+}
+
 /** A job kind, as the pipeline role's permissions name it. */
 export interface JobKindSpec {
   /** SageMaker resource type of the job, such as `processing-job`. */

@@ -3,7 +3,7 @@ import type { Pipeline } from '../../dsl/pipeline.js';
 import { FieldPath } from '../../steps/context.js';
 import { featureGroupCreatorNeeds } from '../../steps/feature-group-iam.js';
 import type { IamNeed } from '../../steps/iam.js';
-import { passRoleNeed, s3ReadNeeds } from '../../steps/iam-needs.js';
+import { assetKeyPrefix, passRoleNeed, s3ReadNeeds } from '../../steps/iam-needs.js';
 import { createIamContext, type IamSession } from './context.js';
 import type { AttributedNeed } from './statements.js';
 
@@ -18,7 +18,7 @@ const attribute = (neededBy: string, needs: readonly IamNeed[]): AttributedNeed[
  * updates the feature groups. It also uploads the assets below the asset prefix and passes the
  * execution role and the offline-store roles to SageMaker.
  */
-export function deployerNeeds(pipeline: Pipeline, groups: readonly FeatureGroup[], session: IamSession): AttributedNeed[] {
+export function deployerNeeds(pipeline: Pipeline, groups: readonly FeatureGroup[], session: IamSession, definitionViaS3: boolean): AttributedNeed[] {
   const context = createIamContext(session, new FieldPath(['pipeline']), []);
   const pipelineArns = context.arn.sagemaker('pipeline', pipeline.name);
   const needs: AttributedNeed[] = [
@@ -77,7 +77,7 @@ export function deployerNeeds(pipeline: Pipeline, groups: readonly FeatureGroup[
   }
 
   if (session.assets !== undefined) {
-    const keyPrefix = session.assets.prefix === '' ? '' : `${session.assets.prefix}/`;
+    const keyPrefix = assetKeyPrefix(session.assets.prefix);
     const location = { bucket: session.assets.bucket, keyPrefix, keyPattern: keyPrefix, exact: true };
     needs.push(
       ...attribute(UPSERT, [
@@ -85,12 +85,28 @@ export function deployerNeeds(pipeline: Pipeline, groups: readonly FeatureGroup[
           sid: 'UploadAssets',
           actions: ['s3:PutObject'],
           resources: [context.arn.s3Object(location.bucket, `${keyPrefix}*`)],
-          reason: 'upsert uploads the runtime bundle, the ingest configs and large definitions below the asset prefix',
+          reason: 'upsert uploads the runtime bundle and the ingest configs to their content-addressed keys',
           scope: 'asset keys end with their content hash',
         },
         ...s3ReadNeeds(context, location, 'UploadAssets', 'upsert checks which content-addressed assets are already uploaded'),
       ]),
     );
+    if (definitionViaS3) {
+      // NOTE: upsert chooses the definition's key below the asset prefix, so this statement
+      // cannot be narrower than the prefix.
+      const prefix = session.assets.prefix === '' ? '' : `${session.assets.prefix}/`;
+      needs.push(
+        ...attribute(UPSERT, [
+          {
+            sid: 'UploadDefinition',
+            actions: ['s3:GetObject', 's3:PutObject'],
+            resources: [context.arn.s3Object(session.assets.bucket, `${prefix}*`)],
+            reason: 'the definition is too large to send inline, so upsert uploads it below the asset prefix and passes its location',
+            scope: 'upsert names the definition object below the asset prefix',
+          },
+        ]),
+      );
+    }
   }
   return needs;
 }

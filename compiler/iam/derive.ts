@@ -33,7 +33,13 @@ export const DEPLOYER = 'deployer';
  * template, and the review page. Returns undefined, with a warning in `issues`, when the pipeline
  * sets no Region or no valid role, because ARNs cannot be built without them.
  */
-export function deriveIam(pipeline: Pipeline, graph: StepGraph, session: CompileSession, issues: IssueCollector): IamArtifacts | undefined {
+export function deriveIam(
+  pipeline: Pipeline,
+  graph: StepGraph,
+  session: CompileSession,
+  issues: IssueCollector,
+  options: { readonly definitionViaS3: boolean },
+): IamArtifacts | undefined {
   const region = pipeline.props.region;
   const roleArn = pipeline.props.roleArn;
   const role = roleArn === undefined ? undefined : parseRoleArn(roleArn);
@@ -100,7 +106,7 @@ export function deriveIam(pipeline: Pipeline, graph: StepGraph, session: Compile
     });
   }
 
-  const deployerStatements = buildStatements(deployerNeeds(pipeline, groups, iam));
+  const deployerStatements = buildStatements(deployerNeeds(pipeline, groups, iam, options.definitionViaS3));
   const deployerTrust = deployerTrustTemplate(iam.arn);
   addDocument('iam/deployer.policy.json', 'iam-policy', DEPLOYER, identityPolicyJson(deployerStatements), 'identity');
   addDocument('iam/deployer.trust.json', 'iam-trust-policy', DEPLOYER, deployerTrust, 'trust');

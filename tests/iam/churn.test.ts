@@ -84,8 +84,8 @@ test('churn deployer policy exact', async () => {
     allow('CreateOfflineStoreDatabase', ['glue:CreateDatabase', 'glue:GetDatabase'], [`${GLUE}:catalog`, `${GLUE}:database/sagemaker_featurestore`]),
     allow('CreateOfflineStoreTable', ['glue:CreateTable'], OFFLINE_TABLE),
     allow('UpdateFeatureGroups', ['sagemaker:UpdateFeatureGroup'], [GROUP]),
-    allow('UploadAssets', ['s3:GetObject', 's3:PutObject'], [`${BUCKET}/mlops/feature_store_poc/*`]),
-    allow('ListBucketPrefixes', ['s3:ListBucket'], [BUCKET], { StringLike: { 's3:prefix': 'mlops/feature_store_poc/*' } }),
+    allow('UploadAssets', ['s3:GetObject', 's3:PutObject'], [`${BUCKET}/mlops/feature_store_poc/assets/*`]),
+    allow('ListBucketPrefixes', ['s3:ListBucket'], [BUCKET], { StringLike: { 's3:prefix': 'mlops/feature_store_poc/assets/*' } }),
   ]);
 });
 

@@ -293,6 +293,17 @@ test('other catalog reports gap', () => {
   assert.is(sid(result, 'iam/role-IngestRole.policy.json', 'ReadSourceTable'), undefined);
 });
 
+test('assets scope deployer uploads', () => {
+  const small = compileSteps({ steps: [processing('Prep')], assets: { bucket: 'asset-bucket', prefix: 'team/ml' } });
+  assert.equal(sid(small, 'iam/deployer.policy.json', 'UploadAssets'), allow('UploadAssets', ['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::asset-bucket/team/ml/assets/*']));
+  assert.is(sid(small, 'iam/deployer.policy.json', 'UploadDefinition'), undefined);
+
+  const longArguments = Array.from({ length: 200 }, (_, index) => `--option-${index}=${'x'.repeat(600)}`);
+  const large = compileSteps({ steps: [processing('Prep', { arguments: longArguments })], assets: { bucket: 'asset-bucket', prefix: 'team/ml' } });
+  assert.ok(large.issues.some((candidate) => candidate.code === 'DEFINITION_DEPLOYED_THROUGH_S3'));
+  assert.equal(sid(large, 'iam/deployer.policy.json', 'UploadDefinition'), allow('UploadDefinition', ['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::asset-bucket/team/ml/*']));
+});
+
 test('role without permissions', () => {
   const flag = param.boolean('Go', { default: true });
   const result = compileSteps({ parameters: [flag], steps: [conditionStep('Check', { conditions: [Condition.equals(flag, true)], elseSteps: [failStep('Stop')] })] });
