@@ -9,7 +9,8 @@ import { createOutput, ExitCode, UsageError } from '../output.js';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what upsert would create, update or leave unchanged on AWS',
-  usage: `Usage: sagepipe plan <artifact-dir> [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]
+  usage: `Usage: sagepipe plan <artifact-dir> [--add-features] [--json] [--region REGION] [--profile NAME]
+                     [--endpoint-url URL]
 
 Compares an artifact folder written by \`sagepipe compile\` with what is deployed and prints
 the plan: for each asset, feature group and the pipeline, whether upsert would create it,
@@ -18,10 +19,13 @@ such as Parameters[ProcessingInstanceType].DefaultValue. Makes read-only calls o
 DescribePipeline, ListTags, DescribeFeatureGroup and HeadObject.
 
 Symbols: + create, ~ update, = unchanged, ! conflict (upsert would stop).
-A feature group in conflict has a different schema than the compiled one (Feature Store cannot
-remove or retype features), or ended CreateFailed.
+A feature group is in conflict when a compiled feature has another type than the deployed one,
+the record identifier, event time or stores differ (Feature Store cannot change them), or the
+group ended CreateFailed. Compiled features the group lacks are a conflict too, unless
+--add-features plans to add them. Deployed features the declaration lacks are only listed.
 
 Options:
+  --add-features       Plan UpdateFeatureGroup for compiled features a deployed group lacks
   --json               Print the plan as JSON on stdout
 ${awsOptionsHelp(23)}
   -h, --help           Show this help
@@ -34,7 +38,7 @@ Exit codes: 0 the plan can be applied (with or without changes), 1 upsert would 
 3 an AWS call failed.`,
 
   async run(args) {
-    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { json: { type: 'boolean', default: false }, ...AWS_OPTIONS } });
+    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { 'add-features': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...AWS_OPTIONS } });
     if (positionals.length !== 1) {
       throw new UsageError(positionals.length === 0 ? 'missing the artifact folder' : `expected one artifact folder, got ${positionals.length}`);
     }
@@ -42,7 +46,7 @@ Exit codes: 0 the plan can be applied (with or without changes), 1 upsert would 
     const folder = readArtifactFolder(positionals[0] as string);
     const session = await openAwsSession(values, folder.manifest.pipeline.region);
     try {
-      const plan = await buildPlan(folder, session);
+      const plan = await buildPlan(folder, session, { addFeatures: values['add-features'] });
       output.result(output.json ? JSON.stringify({ ok: !planIsBlocked(plan), plan: planToJson(plan) }, null, 2) : renderPlan(plan));
       return planIsBlocked(plan) ? ExitCode.failed : ExitCode.ok;
     } catch (error) {

@@ -13,23 +13,28 @@ const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
 export const upsertCommand: Command = {
   name: 'upsert',
   summary: 'Deploy an artifact folder: assets, feature groups and the pipeline',
-  usage: `Usage: sagepipe upsert <artifact-dir> [--dry-run] [--wait-timeout SECONDS] [--json]
-                       [--region REGION] [--profile NAME] [--endpoint-url URL]
+  usage: `Usage: sagepipe upsert <artifact-dir> [--dry-run] [--add-features] [--wait-timeout SECONDS]
+                       [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]
 
 Deploys an artifact folder written by \`sagepipe compile\`, reading nothing but the folder:
   1. uploads each asset (runtime bundle, ingest configs) to its content-addressed S3 key,
      skipping those already there;
   2. creates each missing feature group from feature-groups/ and waits until it is Created;
+     with --add-features, adds compiled features an existing group lacks (UpdateFeatureGroup,
+     at most 100 per call);
   3. creates the pipeline, or updates it when DescribePipeline finds it. Definitions of
      100 KiB or more are uploaded under the asset prefix and passed as
      PipelineDefinitionS3Location. Tags go with CreatePipeline; changed tags of an existing
      pipeline go through AddTags.
 Running it again on the same folder changes nothing and says so. Placeholder values left in
 the config (ACCOUNT_ID, an example.com e-mail address) stop it before any AWS call, and so
-does a feature group whose deployed schema differs from the compiled one.
+does a feature group whose deployed schema differs from the compiled one in a way upsert
+cannot change (see \`sagepipe plan --help\`).
 
 Options:
   --dry-run               Print the plan and change nothing (the same as \`sagepipe plan\`)
+  --add-features          Add compiled features that an existing feature group lacks. Off by
+                          default, because Feature Store can never remove a feature again
   --wait-timeout SECONDS  How long to wait for each new feature group to be Created.
                           Default: ${DEFAULT_WAIT_TIMEOUT_SECONDS}
   --json                  Print the result as JSON on stdout; progress goes to stderr
@@ -47,7 +52,7 @@ failed, or a feature group ended CreateFailed or was not Created within --wait-t
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { 'dry-run': { type: 'boolean', default: false }, 'wait-timeout': { type: 'string' }, json: { type: 'boolean', default: false }, ...AWS_OPTIONS },
+      options: { 'dry-run': { type: 'boolean', default: false }, 'add-features': { type: 'boolean', default: false }, 'wait-timeout': { type: 'string' }, json: { type: 'boolean', default: false }, ...AWS_OPTIONS },
     });
     if (positionals.length !== 1) {
       throw new UsageError(positionals.length === 0 ? 'missing the artifact folder' : `expected one artifact folder, got ${positionals.length}`);
@@ -61,7 +66,7 @@ failed, or a feature group ended CreateFailed or was not Created within --wait-t
 
     const session = await openAwsSession(values, folder.manifest.pipeline.region);
     try {
-      const plan = await buildPlan(folder, session);
+      const plan = await buildPlan(folder, session, { addFeatures: values['add-features'] });
       if (values['dry-run']) {
         output.result(output.json ? JSON.stringify({ ok: !planIsBlocked(plan), dryRun: true, plan: planToJson(plan) }, null, 2) : `${renderPlan(plan)}Dry run: nothing was changed.`);
         return planIsBlocked(plan) ? ExitCode.failed : ExitCode.ok;

@@ -50,11 +50,17 @@ export async function applyPlan(plan: DeployPlan, folder: ArtifactFolder, sessio
     }
   }
 
-  const control = new SageMakerFeatureGroupControl(session.sagemaker);
+  const control = new SageMakerFeatureGroupControl(session.sagemaker, { clock });
   const groups = plan.resources.filter((resource): resource is FeatureGroupPlan => resource.kind === 'feature-group');
   for (const group of groups.filter((candidate) => candidate.action === 'create')) {
     await createFeatureGroup(control, folder, group);
     progress(`creating feature group ${group.name}`);
+  }
+  for (const group of groups.filter((candidate) => candidate.action === 'update')) {
+    // The adapter sends at most 100 additions per call and waits for each update to finish.
+    progress(`adding ${group.featuresToAdd.length} feature(s) to feature group ${group.name}`);
+    await control.addFeatures(group.name, group.featuresToAdd);
+    changes.push({ resource: 'feature-group', name: group.name, action: 'updated', detail: `added ${group.featuresToAdd.map((definition) => definition.FeatureName).join(', ')}` });
   }
   for (const group of groups.filter((candidate) => candidate.action === 'create' || candidate.status !== 'Created')) {
     const elapsedMs = await waitForFeatureGroup(control, group.name, {
@@ -181,14 +187,16 @@ function blockedMessage(plan: DeployPlan): string {
   const lines = ['upsert stopped before any change:'];
   for (const resource of plan.resources) {
     if (resource.kind === 'feature-group' && resource.action === 'conflict') {
-      lines.push(`  feature group ${resource.name} ${resource.reason ?? 'differs from the compiled request'}:`);
+      lines.push(`  feature group ${resource.name}: ${resource.reason ?? 'the deployed group differs from the compiled request'}`);
       lines.push(...resource.differences.map((difference) => `    ${formatDifference(difference)}`));
     }
   }
   if (plan.placeholders.length > 0) {
     lines.push(`  ${plan.placeholders.length} placeholder value(s) remain; replace them and compile again`);
   }
-  const schemaConflict = plan.resources.some((resource) => resource.kind === 'feature-group' && resource.differences.length > 0);
+  const schemaConflict = plan.resources.some(
+    (resource) => resource.kind === 'feature-group' && resource.differences.some((difference) => difference.kind !== 'feature-missing' && difference.kind !== 'feature-unexpected'),
+  );
   if (schemaConflict) {
     lines.push('  fix: Feature Store never removes or retypes features, so make the compiled schema match the group, or use a new feature group name');
   }

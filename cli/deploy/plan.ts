@@ -9,7 +9,7 @@ import { awsErrorCode, wrapAwsError } from '../../runtime/aws/errors.js';
 import { SageMakerFeatureGroupControl } from '../../runtime/aws/feature-group-control.js';
 import { parseS3Uri } from '../../runtime/aws/s3-uri.js';
 import { compareFeatureGroup, type FeatureGroupDifference } from '../../runtime/feature-group-schema.js';
-import type { FeatureGroupStatus } from '../../runtime/ports.js';
+import type { FeatureDefinition, FeatureGroupStatus } from '../../runtime/ports.js';
 import type { ArtifactFolder } from '../artifact-folder.js';
 import { ExitCode, UserError } from '../output.js';
 import type { AwsSession } from './aws-session.js';
@@ -33,7 +33,8 @@ export interface AssetPlan {
 
 export interface FeatureGroupPlan {
   readonly kind: 'feature-group';
-  readonly action: 'create' | 'unchanged' | 'conflict';
+  /** `update` adds the compiled features the deployed group lacks; only `--add-features` allows it. */
+  readonly action: 'create' | 'update' | 'unchanged' | 'conflict';
   readonly name: string;
   readonly requestFile: string;
   /** Status of the deployed group; absent when it does not exist. */
@@ -42,6 +43,8 @@ export interface FeatureGroupPlan {
   readonly differences: readonly FeatureGroupDifference[];
   /** Reason for a conflict that no definition difference explains, such as a CreateFailed status. */
   readonly reason?: string;
+  /** Compiled features that UpdateFeatureGroup adds when the action is `update`. */
+  readonly featuresToAdd: readonly FeatureDefinition[];
 }
 
 export interface PipelinePlan {
@@ -91,8 +94,13 @@ export function planIsBlocked(plan: DeployPlan): boolean {
   return plan.placeholders.length > 0 || plan.resources.some((resource) => resource.action === 'conflict');
 }
 
+export interface PlanOptions {
+  /** Plan UpdateFeatureGroup for compiled features a deployed group lacks, instead of a conflict. */
+  readonly addFeatures?: boolean;
+}
+
 /** Reads what is deployed and compares it with the artifact folder. */
-export async function buildPlan(folder: ArtifactFolder, session: AwsSession): Promise<DeployPlan> {
+export async function buildPlan(folder: ArtifactFolder, session: AwsSession, options: PlanOptions = {}): Promise<DeployPlan> {
   const manifest = folder.manifest;
   const createRequest = readCreateRequest(folder);
   const definitionFile = definitionEntry(folder);
@@ -109,7 +117,7 @@ export async function buildPlan(folder: ArtifactFolder, session: AwsSession): Pr
 
   const control = new SageMakerFeatureGroupControl(session.sagemaker);
   for (const group of manifest.featureGroups) {
-    resources.push(await planFeatureGroup(control, group.name, group.requestFile, folder.readJson<Record<string, unknown>>(group.requestFile)));
+    resources.push(await planFeatureGroup(control, group.name, group.requestFile, folder.readJson<Record<string, unknown>>(group.requestFile), options.addFeatures === true));
   }
 
   resources.push(await planPipeline(new PipelineService(session.sagemaker), createRequest, folder.read(manifest.pipeline.definitionFile).toString('utf8'), manifest.pipeline.deployDefinitionVia));
@@ -190,18 +198,50 @@ async function planAsset(session: AwsSession, file: ManifestFile, s3Uri: string)
   return { ...base, action: 'unchanged' };
 }
 
-async function planFeatureGroup(control: SageMakerFeatureGroupControl, name: string, requestFile: string, request: Record<string, unknown>): Promise<FeatureGroupPlan> {
+/**
+ * Plans one feature group. Features of the deployed group that the declaration lacks do not
+ * block, because records leave them out. Compiled features the group lacks are added only with
+ * `addFeatures`, since an added feature can never be removed. Every other difference (a type,
+ * the record identifier, the event time, a store) is a conflict that upsert cannot resolve.
+ */
+async function planFeatureGroup(
+  control: SageMakerFeatureGroupControl,
+  name: string,
+  requestFile: string,
+  request: Record<string, unknown>,
+  addFeatures: boolean,
+): Promise<FeatureGroupPlan> {
   const deployed = await control.describe(name);
   if (deployed === undefined) {
-    return { kind: 'feature-group', action: 'create', name, requestFile, differences: [] };
+    return { kind: 'feature-group', action: 'create', name, requestFile, differences: [], featuresToAdd: [] };
   }
   const base = { kind: 'feature-group' as const, name, requestFile, status: deployed.status };
   if (deployed.status === 'CreateFailed' || deployed.status === 'Deleting' || deployed.status === 'DeleteFailed') {
     const failure = deployed.failureReason !== undefined ? `: ${deployed.failureReason}` : '';
-    return { ...base, action: 'conflict', differences: [], reason: `the deployed group is ${deployed.status}${failure}; delete it, then run upsert again` };
+    return { ...base, action: 'conflict', differences: [], featuresToAdd: [], reason: `the deployed group is ${deployed.status}${failure}; delete it, then run upsert again` };
   }
+
   const differences = compareFeatureGroup(deployed, request);
-  return { ...base, action: differences.length > 0 ? 'conflict' : 'unchanged', differences };
+  const blocking = differences.filter((difference) => difference.kind !== 'feature-missing' && difference.kind !== 'feature-unexpected');
+  const missingNames = new Set(differences.filter((difference) => difference.kind === 'feature-missing').map((difference) => difference.path.slice('FeatureDefinitions['.length, -1)));
+  const compiled = (request['FeatureDefinitions'] ?? []) as readonly FeatureDefinition[];
+  const featuresToAdd = compiled.filter((definition) => missingNames.has(definition.FeatureName));
+  if (blocking.length > 0) {
+    return { ...base, action: 'conflict', differences, featuresToAdd: [] };
+  }
+  if (featuresToAdd.length === 0) {
+    return { ...base, action: 'unchanged', differences, featuresToAdd: [] };
+  }
+  if (!addFeatures) {
+    return {
+      ...base,
+      action: 'conflict',
+      differences,
+      featuresToAdd: [],
+      reason: `the deployed group lacks ${featuresToAdd.length} compiled feature(s); pass --add-features to add them (an added feature can never be removed)`,
+    };
+  }
+  return { ...base, action: 'update', differences, featuresToAdd };
 }
 
 /** Settings of CreatePipeline that UpdatePipeline can also change. */
@@ -234,8 +274,10 @@ async function planPipeline(service: PipelineService, request: CreatePipelineReq
   }
 
   const arn = deployed.PipelineArn ?? '';
-  const deployedTags = new Map((await service.listTags(arn)).map((tag) => [tag.Key, tag.Value]));
-  const tagsToAdd = (request.Tags ?? []).filter((tag) => deployedTags.get(tag.Key) !== tag.Value);
+  const compiledTags = request.Tags ?? [];
+  // Without compiled tags there is nothing to compare, and the deployer may lack ListTags.
+  const deployedTags = compiledTags.length > 0 ? new Map((await service.listTags(arn)).map((tag) => [tag.Key, tag.Value])) : new Map<string, string>();
+  const tagsToAdd = compiledTags.filter((tag) => deployedTags.get(tag.Key) !== tag.Value);
 
   const changed = definitionChanges.length > 0 || settingChanges.length > 0 || tagsToAdd.length > 0;
   return { ...base, action: changed ? 'update' : 'unchanged', arn, definitionChanges, settingChanges, tagsToAdd };

@@ -2,9 +2,9 @@
  * Renders a deploy plan for people (one line per resource, with the changed fields beneath) and
  * as JSON data for `--json`.
  */
-import { formatDifference } from '../../runtime/feature-group-schema.js';
+import { type FeatureGroupDifferenceKind, formatDifference } from '../../runtime/feature-group-schema.js';
 import type { FieldChange } from './json-diff.js';
-import { type DeployPlan, planHasChanges, planIsBlocked, type ResourcePlan } from './plan.js';
+import { type DeployPlan, type FeatureGroupPlan, planHasChanges, planIsBlocked, type ResourcePlan } from './plan.js';
 
 const SYMBOLS = { create: '+', update: '~', unchanged: '=', conflict: '!' } as const;
 const CHANGE_SYMBOLS = { added: '+', removed: '-', changed: '~' } as const;
@@ -52,7 +52,7 @@ function detailLines(resource: ResourcePlan): string[] {
     case 'asset':
       return [];
     case 'feature-group':
-      return resource.differences.map((difference) => `${formatDifference(difference)}${difference.additive ? ' (can be added)' : ''}`);
+      return resource.differences.map((difference) => `${formatDifference(difference)}${differenceNote(difference.kind, resource.action)}`);
     case 'pipeline':
       return [
         ...resource.settingChanges.map(formatChange),
@@ -60,6 +60,13 @@ function detailLines(resource: ResourcePlan): string[] {
         ...resource.tagsToAdd.map((tag) => `~ tag ${tag.Key}: ${formatValue(tag.Value)}`),
       ];
   }
+}
+
+function differenceNote(kind: FeatureGroupDifferenceKind, action: FeatureGroupPlan['action']): string {
+  if (kind === 'feature-missing') {
+    return action === 'update' ? ' (added by upsert)' : ' (can be added with --add-features)';
+  }
+  return kind === 'feature-unexpected' ? ' (records leave it out)' : '';
 }
 
 /** Formats a field change: `~ path: before -> after`, `+ path: after`, or `- path`. */

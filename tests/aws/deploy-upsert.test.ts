@@ -177,6 +177,8 @@ upsert('large definition goes through s3', async ({ endpoint, cli }) => {
     const again = await cli(['upsert', folder]);
     assert.is(again.status, 0, again.stderr);
     assert.equal(writes(endpoint.calls.slice(before)), []);
+    // The pipeline declares no tags, so there is nothing to compare and no ListTags call.
+    assert.is(endpoint.callsTo('ListTags').length, 0);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -231,11 +233,44 @@ upsert('group with other schema blocks upsert', async ({ endpoint, workspace, cl
   assert.is(planned.status, 1);
   assert.match(planned.stdout, `! feature group  ${GROUP}`);
   assert.match(planned.stdout, 'FeatureDefinitions[age].FeatureType: deployed "String", compiled "Integral"');
-  assert.match(planned.stdout, 'FeatureDefinitions[churn]: deployed absent, compiled "Integral" (can be added)');
+  assert.match(planned.stdout, 'FeatureDefinitions[churn]: deployed absent, compiled "Integral" (can be added with --add-features)');
   assert.is(applied.status, 1);
   assert.match(applied.stderr, 'upsert stopped before any change');
   assert.match(applied.stderr, 'FeatureDefinitions[age].FeatureType: deployed "String", compiled "Integral"');
   assert.equal(writes(endpoint.calls), []);
+});
+
+upsert('missing features need the flag', async ({ endpoint, workspace, cli }) => {
+  const folder = await workspace.compile();
+  const request = JSON.parse(readFileSync(join(folder, 'feature-groups', `${GROUP}.json`), 'utf8')) as { FeatureDefinitions: { FeatureName: string; FeatureType: string }[] };
+  request.FeatureDefinitions = [
+    ...request.FeatureDefinitions.filter((definition) => definition.FeatureName !== 'churn' && definition.FeatureName !== 'tech_support'),
+    { FeatureName: 'legacy_score', FeatureType: 'Fractional' },
+  ];
+  endpoint.sagemaker.featureGroups.seed(request as unknown as Record<string, unknown>);
+
+  const refused = await cli(['upsert', folder]);
+  const planned = await cli(['plan', folder, '--add-features']);
+  const added = await cli(['upsert', folder, '--add-features']);
+  const before = endpoint.calls.length;
+  const again = await cli(['upsert', folder, '--add-features']);
+
+  assert.is(refused.status, 1);
+  assert.match(refused.stderr, 'lacks 2 compiled feature(s); pass --add-features to add them');
+  assert.is(planned.status, 0, planned.stderr);
+  assert.match(planned.stdout, `~ feature group  ${GROUP}`);
+  assert.match(planned.stdout, 'FeatureDefinitions[tech_support]: deployed absent, compiled "String" (added by upsert)');
+  assert.match(planned.stdout, 'FeatureDefinitions[legacy_score]: deployed "Fractional", compiled absent (records leave it out)');
+  assert.is(added.status, 0, added.stderr);
+  const updates = endpoint.callsTo('UpdateFeatureGroup');
+  assert.is(updates.length, 1);
+  assert.equal(updates[0]?.input['FeatureAdditions'], [
+    { FeatureName: 'tech_support', FeatureType: 'String' },
+    { FeatureName: 'churn', FeatureType: 'Integral' },
+  ]);
+  assert.match(added.stdout, `updated feature group ${GROUP} (added tech_support, churn)`);
+  assert.is(again.status, 0, again.stderr);
+  assert.equal(writes(endpoint.calls.slice(before)), []);
 });
 
 upsert('aws failure exits 3 without stack', async ({ endpoint, workspace, cli }) => {
