@@ -126,6 +126,7 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
 
     const environment: Record<string, ExpressionValue> = {
       ...this.ingestProps.environment,
+      SAGEPIPE_PIPELINE_NAME: context.pipelineName,
       SAGEPIPE_STEP_NAME: this.name,
       // NOTE: assumes SageMaker resolves Execution.ProcessingJobName to this step's own job, as the
       // SDK documents for processing steps; the runtime falls back to /opt/ml/config otherwise.

@@ -298,7 +298,7 @@ test('mismatched group blocks writes', async () => {
   const second = await ingest([['B', '2024-05-01T10:00:00Z', '1', '1', 'Basic', 'no']], { store: first.store, config });
   try {
     assert.is(second.succeeded, false);
-    assert.match(second.report.error ?? '', "feature 'age': the group has Integral, the config String");
+    assert.match(second.report.error ?? '', 'FeatureDefinitions[age].FeatureType: deployed "Integral", compiled "String"');
     assert.is(second.report.counts.written, 0);
     const offline = await queryOffline(first.store, 'SELECT id FROM test_group');
     assert.equal(offline, [['A']]);
