@@ -79,7 +79,13 @@ export async function loadPipeline(entryPath: string): Promise<Pipeline> {
   } catch (error) {
     throw toUserError(error, entryPath);
   }
-  const exported = module.default;
+  let exported = module.default;
+  // In a package with "type": "commonjs", tsx loads the entry as CommonJS, so the namespace's
+  // default is module.exports and the pipeline is one level down.
+  const nested = (exported as { default?: unknown } | undefined)?.default;
+  if (!isPipeline(exported) && isPipeline(nested)) {
+    exported = nested;
+  }
   if (!isPipeline(exported)) {
     throw new UserError(`the entry ${relative(process.cwd(), entryPath)} does not export a pipeline`, ExitCode.failed, [
       {
@@ -103,7 +109,7 @@ function toUserError(error: unknown, entryPath: string): UserError {
   }
   const where = userFrame(error);
   if (error instanceof ImplicitConversionError || (error as Error | undefined)?.name === 'ImplicitConversionError') {
-    return new UserError((error as Error).message, ExitCode.failed, [
+    return new UserError(`evaluating ${relative(process.cwd(), entryPath)} failed`, ExitCode.failed, [
       {
         code: 'IMPLICIT_CONVERSION',
         severity: 'error',

@@ -16,6 +16,9 @@ import { validateParameters, validatePipelineSettings, validateRetryAndCache } f
 
 /** Version the SageMaker pipeline definition format declares; the only value the service accepts. */
 export const DEFINITION_VERSION = '2020-12-01';
+/** Keys separated by dots, each optionally followed by list indexes: `metrics.auc.value`, `results[0].score`. */
+const JSON_GET_PATH = /^[^.[\]\s]+(\[\d+\])*(\.[^.[\]\s]+(\[\d+\])*)*$/;
+
 /** Definitions at or above this many UTF-8 bytes are deployed through S3, as the SageMaker SDK does. */
 export const INLINE_DEFINITION_LIMIT = 100 * 1024;
 /** CreatePipeline rejects inline definitions longer than this. */
@@ -293,6 +296,13 @@ function validateJsonGets(node: StepNode, graph: StepGraph, issues: IssueCollect
         fix: 'pass the JSON path as a string, such as "metrics.auc.value"',
       });
     }
+    if (typeof jsonGet.jsonPath === 'string' && jsonGet.jsonPath !== '' && !JSON_GET_PATH.test(jsonGet.jsonPath)) {
+      issues.error('JSONGET_INVALID_PATH', path, `JsonGet path '${jsonGet.jsonPath}' on property file '${jsonGet.propertyFileName}' is malformed`, {
+        value: jsonGet.jsonPath,
+        rule: 'a path is keys separated by dots, each key optionally followed by list indexes, such as metrics.auc.value or results[0].score',
+        fix: 'remove empty keys and unbalanced brackets',
+      });
+    }
     if (target.type !== 'Processing' || target.propertyFileNames === undefined) {
       issues.error('JSONGET_NOT_PROCESSING', path, `JsonGet reads from step '${target.name}', which is a ${target.type} step`, {
         value: target.name,
@@ -390,7 +400,9 @@ function findPlaceholders(
           issues.warning('PLACEHOLDER_VALUE', path, 'a deployed value still contains a placeholder', {
             value,
             rule: 'placeholder values compile, but upsert refuses to deploy them',
-            fix: 'replace the placeholder with the real value',
+            fix: path.endsWith('.AppSpecification.ImageUri')
+              ? 'the default ingest image is named after the role ARN’s account: set the real role_arn, or set ingest_image_uri in the config'
+              : 'replace the placeholder with the real value',
           });
         }
       }

@@ -10,7 +10,7 @@ import { S3ObjectStore } from './aws/s3-object-store.js';
 import type { IngestConfig } from './ingest-config.js';
 import { runIngest } from './ingest.js';
 import { IngestConfigError, loadIngestConfig } from './load-config.js';
-import { FileObjectStore } from './local/file-object-store.js';
+import { FileObjectStore } from './file-object-store.js';
 import { createRuntimeLogger } from './logger.js';
 import type { Logger } from './ports.js';
 import { notifyStartupFailure, readStartupContext, type StartupContext } from './startup-failure.js';

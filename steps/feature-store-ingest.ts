@@ -189,6 +189,23 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
       }
     });
 
+    const readers = new Map<string, string>();
+    for (const feature of selected) {
+      const column = feature.sourceColumn.toLowerCase();
+      const other = readers.get(column);
+      if (other !== undefined) {
+        context.report({
+          code: 'DUPLICATE_SOURCE_COLUMN',
+          path: path.child('features', feature.name, 'sourceColumn'),
+          message: `features '${other}' and '${feature.name}' both read source column '${feature.sourceColumn}'`,
+          value: feature.sourceColumn,
+          rule: 'each feature reads its own source column; column names are compared ignoring case, as Athena stores them in lower case',
+          fix: `read '${feature.name}' from another column with .from("column_name"), or rename one of the features`,
+        });
+      }
+      readers.set(column, feature.name);
+    }
+
     const source = props.source;
     const sourcePath = path.child('source');
     const catalog = this.identifier(context, source.catalog ?? 'AwsDataCatalog', sourcePath.child('catalog'), /^[A-Za-z0-9_-]{1,256}$/);

@@ -5,7 +5,7 @@
 import { type Clock, type IngestPorts, type Logger, systemClock } from '../ports.js';
 import { DuckDbQuerySource, type LocalTable } from './duckdb-source.js';
 import { LocalFeatureGroupControl } from './feature-group-registry.js';
-import { FileObjectStore } from './file-object-store.js';
+import { FileObjectStore } from '../file-object-store.js';
 import { LocalRecordWriter } from './local-record-writer.js';
 import { LogNotifier } from './log-notifier.js';
 import { StoreLayout } from './store-layout.js';
