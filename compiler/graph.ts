@@ -4,6 +4,7 @@ import { type Step, isStep } from '../dsl/step.js';
 import { type ArgumentTree, FieldPath } from '../steps/context.js';
 import type { IssueCollector } from './issues.js';
 import { closestName } from '../schemas/suggest.js';
+import { MinHeap } from './min-heap.js';
 import { createRenderContext, type CompileSession } from './render-context.js';
 import { forEachExpression } from './tree.js';
 
@@ -402,58 +403,6 @@ function orderSteps(siblings: readonly Step[], nodes: ReadonlyMap<Step, StepNode
     ordered.push(...siblings.filter((step) => !placed.has(step)));
   }
   return ordered;
-}
-
-/** A binary min-heap, for taking ready steps in their given order in O(log n). */
-class MinHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const items = this.items;
-    items.push(item);
-    let child = items.length - 1;
-    while (child > 0) {
-      const parent = (child - 1) >> 1;
-      if (this.compare(items[child] as T, items[parent] as T) >= 0) {
-        break;
-      }
-      [items[child], items[parent]] = [items[parent] as T, items[child] as T];
-      child = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let parent = 0;
-      for (;;) {
-        const left = parent * 2 + 1;
-        const right = left + 1;
-        let smallest = parent;
-        if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) {
-          smallest = left;
-        }
-        if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) {
-          smallest = right;
-        }
-        if (smallest === parent) {
-          break;
-        }
-        [items[parent], items[smallest]] = [items[smallest] as T, items[parent] as T];
-        parent = smallest;
-      }
-    }
-    return top;
-  }
 }
 
 function suggestStepName(name: string): string {
