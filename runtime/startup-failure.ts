@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { trackAwsCalls } from './aws/call-tracking.js';
+import { DEFAULT_AWS_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, httpHandlerSettings } from './aws/client-settings.js';
 import { SnsNotifier } from './aws/sns-notifier.js';
 import { buildFailureNotification } from './notification.js';
 import type { Logger } from './ports.js';
@@ -52,7 +54,7 @@ export async function notifyStartupFailure(error: unknown, context: StartupConte
     logger.error({ topicArn: context.topicArn }, 'SAGEPIPE_NOTIFY_TOPIC_ARN is not a valid SNS topic ARN, so the failure notification was not sent');
     return;
   }
-  const client = new SNSClient({ region });
+  const client = trackAwsCalls(new SNSClient({ region, requestHandler: httpHandlerSettings(DEFAULT_AWS_TIMEOUTS), maxAttempts: DEFAULT_MAX_ATTEMPTS }));
   try {
     const notification = buildFailureNotification({
       title: context.title,

@@ -89,11 +89,17 @@ test('container step is not runnable', () => {
 });
 
 test('bad parameters are reported together', () => {
-  const result = run(['--param', 'Threshold=2.5', '--param', 'Speed=1']);
-  assert.is(result.status, 2);
-  assert.match(result.stderr, "parameter 'Threshold' value '2.5' is invalid: an Integer parameter takes a whole number");
-  assert.match(result.stderr, "parameter 'Speed' is not declared; the pipeline declares 'Threshold', 'Mode'");
-  assert.not.match(result.stderr, '    at ');
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-'));
+  try {
+    const result = runCli(['run', artifacts, '--local', '--store', store, '--param', 'Threshold=2.5', '--param', 'Speed=1']);
+    assert.is(result.status, 2);
+    assert.match(result.stderr, 'sagepipe run: 2 invalid --param value(s); the local run did not start');
+    assert.match(result.stderr, "error PARAM_WRONG_TYPE at --param Threshold: '2.5' is not a valid Integer");
+    assert.match(result.stderr, "error PARAM_UNKNOWN at --param Speed: the pipeline declares no parameter 'Speed'");
+    assert.not.match(result.stderr, '    at ');
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
 });
 
 test('run requires local flag', () => {
