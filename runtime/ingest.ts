@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { formatEventTime } from './clean/event-time.js';
 import { RowCleaner } from './clean/row-cleaner.js';
-import { DuplicateResolver } from './dedupe.js';
+import { type DroppedDuplicate, DuplicateResolver } from './dedupe.js';
 import { ensureFeatureGroup } from './ensure-feature-group.js';
 import type { IngestConfig } from './ingest-config.js';
 import { buildFailureNotification } from './notification.js';
 import type { IngestPorts, LineWriter } from './ports.js';
 import type { IngestReport } from './report.js';
-import { FAILURES_FILE, IngestTally, REJECTS_FILE, writeFailure, writeRejectedRow, writeReport } from './report-writer.js';
+import { DUPLICATES_FILE, FAILURES_FILE, IngestTally, REJECTS_FILE, writeDuplicate, writeFailure, writeRejectedRow, writeReport } from './report-writer.js';
 
 /** Progress of a running ingest, for the CLI's progress line. */
 export interface IngestProgress {
@@ -63,11 +63,12 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
   try {
     const rejects = await ports.output.openLineWriter(REJECTS_FILE);
     writers.push(rejects);
+    const duplicates = await ports.output.openLineWriter(DUPLICATES_FILE);
+    writers.push(duplicates);
     const failures = await ports.output.openLineWriter(FAILURES_FILE);
     writers.push(failures);
 
     await timed(tally, 'readAndClean', () => readAndClean(config, ports, { tally, resolver, rejects, startedAt, progress }));
-    tally.duplicatesDropped = resolver.dropped;
     logger.info({ counts: tally.counts }, 'source read and cleaned');
 
     const group = await timed(tally, 'ensureFeatureGroup', () =>
@@ -75,7 +76,7 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
     );
     logger.info({ featureGroup: group.name, status: group.status }, 'feature group is ready');
 
-    await timed(tally, 'write', () => writeRecords(config, ports, { tally, resolver, failures, progress }));
+    await timed(tally, 'write', () => writeRecords(config, ports, { tally, resolver, duplicates, failures, progress }));
     logger.info({ counts: tally.counts, retries: tally.retries }, 'records written');
     error = thresholdError(config, tally);
   } catch (caught) {
@@ -148,14 +149,15 @@ async function readAndClean(config: IngestConfig, ports: IngestPorts, state: Rea
 interface WriteState {
   readonly tally: IngestTally;
   readonly resolver: DuplicateResolver;
+  readonly duplicates: LineWriter;
   readonly failures: LineWriter;
   readonly progress: () => void;
 }
 
 async function writeRecords(config: IngestConfig, ports: IngestPorts, state: WriteState): Promise<void> {
   try {
-    for await (const batch of state.resolver.winners(config.batchSize)) {
-      // The resolver has seen every row once winners start, so its count is final here.
+    const onDuplicate = (duplicate: DroppedDuplicate): Promise<void> => writeDuplicate(state.duplicates, duplicate);
+    for await (const batch of state.resolver.winners(config.batchSize, onDuplicate)) {
       state.tally.duplicatesDropped = state.resolver.dropped;
       const result = await ports.writer.write(config.featureGroup.name, batch);
       state.tally.written += result.written;

@@ -156,7 +156,7 @@ export interface Logger {
 /** Everything the ingest pipeline needs from the outside. */
 export interface IngestPorts {
   readonly source: QuerySource;
-  /** Where report.json, rejects.jsonl and failures.jsonl go. */
+  /** Where report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl go. */
   readonly output: ObjectStore;
   readonly featureGroups: FeatureGroupControl;
   readonly writer: RecordWriter;

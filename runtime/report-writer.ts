@@ -1,14 +1,17 @@
 /**
  * The counters of an ingest run and the files it leaves in its output folder: report.json,
- * rejects.jsonl (one rejected row per line) and failures.jsonl (one failed record per line).
+ * rejects.jsonl (one rejected row per line), duplicates.jsonl (one dropped duplicate per line)
+ * and failures.jsonl (one failed record per line).
  */
 import type { RejectedRow } from './clean/row-cleaner.js';
+import type { DroppedDuplicate } from './dedupe.js';
 import type { IngestConfig } from './ingest-config.js';
 import type { LineWriter, ObjectStore, RecordFailure } from './ports.js';
 import type { IngestCounts, IngestReport } from './report.js';
 
 export const REPORT_FILE = 'report.json';
 export const REJECTS_FILE = 'rejects.jsonl';
+export const DUPLICATES_FILE = 'duplicates.jsonl';
 export const FAILURES_FILE = 'failures.jsonl';
 
 /** Counts what a run did; the ingest stages update it and `toReport` freezes it. */
@@ -105,6 +108,13 @@ export async function writeRejectedRow(writer: LineWriter, row: RejectedRow): Pr
   line['reasons'] = row.reasons;
   line['raw'] = row.raw;
   await writer.write(JSON.stringify(line));
+}
+
+/** Writes one dropped duplicate as a line of duplicates.jsonl. */
+export async function writeDuplicate(writer: LineWriter, duplicate: DroppedDuplicate): Promise<void> {
+  await writer.write(
+    JSON.stringify({ row: duplicate.row, recordIdentifier: duplicate.identifier, eventTime: duplicate.eventTime, winningRow: duplicate.winningRow }),
+  );
 }
 
 /** Writes one failed record as a line of failures.jsonl. */

@@ -29,7 +29,7 @@ export interface StepResult {
   readonly message?: string;
   /** The Condition step's outcome. */
   readonly outcome?: boolean;
-  /** Folder of an ingest step's report.json, rejects.jsonl and failures.jsonl. */
+  /** Folder of an ingest step's report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl. */
   readonly outputDirectory?: string;
   readonly report?: IngestReport;
   /** Failure notifications an ingest step would have published. */

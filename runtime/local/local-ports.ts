@@ -13,7 +13,7 @@ import { StoreLayout } from './store-layout.js';
 export interface LocalPortsOptions {
   /** Folder of the local store. */
   readonly store: string;
-  /** Folder that receives report.json, rejects.jsonl and failures.jsonl. */
+  /** Folder that receives report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl. */
   readonly outputDirectory: string;
   /** Explicit table files; others are looked up in the store. */
   readonly tables?: readonly LocalTable[];
