@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { formatEventTime } from './clean/event-time.js';
-import { RowCleaner } from './clean/row-cleaner.js';
 import { type DroppedDuplicate, DuplicateResolver } from './dedupe.js';
 import { ensureFeatureGroup } from './ensure-feature-group.js';
 import type { IngestConfig } from './ingest-config.js';
 import { buildFailureNotification } from './notification.js';
 import type { IngestPorts, LineWriter } from './ports.js';
 import type { IngestReport } from './report.js';
-import { DUPLICATES_FILE, FAILURES_FILE, IngestTally, REJECTS_FILE, writeDuplicate, writeFailure, writeRejectedRow, writeReport } from './report-writer.js';
+import { readAndClean } from './read-source.js';
+import { DUPLICATES_FILE, FAILURES_FILE, IngestTally, REJECTS_FILE, writeDuplicate, writeFailure, writeReport } from './report-writer.js';
 
 /** Progress of a running ingest, for the CLI's progress line. */
 export interface IngestProgress {
@@ -109,41 +108,6 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
     logger.info({ counts: report.counts }, 'ingest finished');
   }
   return { succeeded: error === null, report };
-}
-
-interface ReadState {
-  readonly tally: IngestTally;
-  readonly resolver: DuplicateResolver;
-  readonly rejects: LineWriter;
-  readonly startedAt: Date;
-  readonly progress: () => void;
-}
-
-/** Streams the source batch by batch, cleaning each row; nothing but the resolver keeps rows. */
-async function readAndClean(config: IngestConfig, ports: IngestPorts, state: ReadState): Promise<void> {
-  const eventTimeFeature = config.features.find((feature) => feature.name === config.featureGroup.eventTimeFeatureName);
-  const ingestTime =
-    config.eventTime.from === 'ingest-time' ? formatEventTime(state.startedAt.getTime(), eventTimeFeature?.type ?? 'String') : undefined;
-  let cleaner: RowCleaner | undefined;
-  try {
-    for await (const batch of ports.source.read(config.source, config.batchSize)) {
-      cleaner ??= new RowCleaner(config, batch.columns, ingestTime);
-      for (const row of batch.rows) {
-        state.tally.read += 1;
-        const cleaned = cleaner.clean(row, state.tally.read);
-        if (cleaned.kind === 'rejected') {
-          state.tally.countRejected(cleaned.rejected);
-          await writeRejectedRow(state.rejects, cleaned.rejected);
-        } else {
-          state.tally.countMissing(cleaned.missingFeatures);
-          await state.resolver.add(cleaned.record, state.tally.read);
-        }
-      }
-      state.progress();
-    }
-  } finally {
-    await ports.source.close?.();
-  }
 }
 
 interface WriteState {
