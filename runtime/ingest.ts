@@ -26,6 +26,12 @@ export interface IngestOptions {
   readonly dedupeMemoryRecords?: number;
   /** Parent folder of the duplicate resolution's run files. @default the system's temporary folder */
   readonly tempDirectory?: string;
+  /**
+   * Level of the two lines that log the run's own failure ('ingest failed' and 'ingest finished
+   * with a failure'). A caller that prints the failure itself, such as the local CLI, lowers it
+   * so that the failure is not shown twice. @default 'error'
+   */
+  readonly failureLogLevel?: 'error' | 'info';
 }
 
 export interface IngestOutcome {
@@ -44,6 +50,7 @@ export interface IngestOutcome {
  */
 export async function runIngest(config: IngestConfig, ports: IngestPorts, options: IngestOptions = {}): Promise<IngestOutcome> {
   const { logger, clock } = ports;
+  const logFailure = options.failureLogLevel === 'info' ? logger.info.bind(logger) : logger.error.bind(logger);
   const startedAt = options.startTime ?? clock.now();
   const startedMs = performance.now();
   const tally = new IngestTally(config);
@@ -81,7 +88,7 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
   } catch (caught) {
     error = errorText(caught);
     // The message names the fix, and the stack helps only when debugging sagepipe itself.
-    logger.error({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
+    logFailure({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
     logger.debug({ err: caught }, 'ingest failure details');
   } finally {
     await resolver.cleanUp().catch((cleanUpError: unknown) => logger.warn({ err: cleanUpError }, 'removing the temporary run files failed'));
@@ -103,7 +110,7 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
   }
   if (error !== null) {
     await notifyFailure(config, ports, report, options);
-    logger.error({ error, counts: report.counts }, 'ingest finished with a failure');
+    logFailure({ error, counts: report.counts }, 'ingest finished with a failure');
   } else {
     logger.info({ counts: report.counts }, 'ingest finished');
   }

@@ -37,7 +37,10 @@ Options:
 
 Environment:
   SAGEPIPE_LOG_LEVEL              Runtime log level on stderr (error, warn, info, debug).
-                                  Default: warn
+                                  Default: warn. On a terminal each entry is one line,
+                                  "level: message key=value ..."; otherwise one JSON object
+                                  per line. A step's failure is printed in the summary, so
+                                  the runtime logs it only at level info
 
 Exit codes: 0 every step succeeded, 1 a step failed or is not runnable locally (or the
 artifact folder is invalid), 2 bad usage.`,

@@ -218,7 +218,8 @@ async function runIngestStep(step: DefinitionStep, config: IngestConfig, context
     clock: context.clock,
     ...(config.notification !== undefined ? { topicArn: config.notification.topicArn } : {}),
   });
-  const outcome = await runIngest(config, ports, { processingJobName, startTime: context.clock.now(), onProgress: context.onProgress });
+  // The CLI prints the failure in its summary, so the runtime logs it only at level info.
+  const outcome = await runIngest(config, ports, { processingJobName, startTime: context.clock.now(), onProgress: context.onProgress, failureLogLevel: 'info' });
   const properties = {
     ProcessingJobName: processingJobName,
     ProcessingJobStatus: outcome.succeeded ? 'Completed' : 'Failed',

@@ -22,7 +22,7 @@ export function formatStepResult(result: StepResult): string {
     lines.push(`  report: ${displayPath(result.outputDirectory)}/report.json`);
   }
   for (const notification of result.notifications ?? []) {
-    lines.push(`  notification (logged, not sent): ${notification.subject}`);
+    lines.push(`  notification (not sent in a local run; SAGEPIPE_LOG_LEVEL=info logs its text): ${notification.subject}`);
   }
   return lines.join('\n');
 }

@@ -35,6 +35,7 @@ interface RunJson {
 
 let folder = '';
 let artifacts = '';
+let churnArtifacts = '';
 
 test.before(() => {
   mkdirSync(join(REPO_ROOT, 'out'), { recursive: true });
@@ -43,6 +44,9 @@ test.before(() => {
   artifacts = join(folder, 'artifacts');
   const compiled = runCli(['compile', join(folder, 'pipeline.ts'), '--out', artifacts, '--no-type-check']);
   assert.is(compiled.status, 0, compiled.stderr);
+  churnArtifacts = join(folder, 'churn');
+  const churn = runCli(['compile', 'examples/churn-feature-store/pipeline.ts', '--out', churnArtifacts, '--no-type-check']);
+  assert.is(churn.status, 0, churn.stderr);
 });
 
 test.after(() => {
@@ -112,6 +116,31 @@ test('missing table names the fix', () => {
     assert.match(result.stdout, 'no local table ml_metrics.churn_prediction_data');
     assert.match(result.stdout, 'sagepipe generate-data --database ml_metrics --table churn_prediction_data');
     assert.not.match(result.stdout + result.stderr, '    at ');
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('failure not logged twice', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-log-'));
+  try {
+    const quiet = runCli(['run', churnArtifacts, '--local', '--store', store], { env: { SAGEPIPE_LOG_LEVEL: '' } });
+    assert.is(quiet.status, 1);
+    assert.match(quiet.stdout, 'no local table ml_metrics.churn_prediction_data');
+    assert.is(quiet.stderr, '', 'the default level logged the failure that the summary prints');
+
+    const verbose = runCli(['run', churnArtifacts, '--local', '--store', store], { env: { SAGEPIPE_LOG_LEVEL: 'info' } });
+    const entries = verbose.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    assert.equal(
+      entries.filter((entry) => entry.msg.startsWith('ingest f')).map((entry) => [entry.level, entry.msg]),
+      [
+        [30, 'ingest failed'],
+        [30, 'ingest finished with a failure'],
+      ],
+    );
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
