@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { IngestConfig } from '../../runtime/ingest-config.js';
 import { type IngestProgress, runIngest } from '../../runtime/ingest.js';
-import type { LocalTable } from '../../runtime/local/duckdb-source.js';
 import { createLocalPorts } from '../../runtime/local/local-ports.js';
 import { StoreLayout } from '../../runtime/local/store-layout.js';
 import { type Clock, type Logger, type Notification, systemClock } from '../../runtime/ports.js';
@@ -16,7 +15,9 @@ import type { IngestReport } from '../../runtime/report.js';
 import type { ArtifactFolder } from '../artifact-folder.js';
 import { type DefinitionStep, type PipelineDefinition, planSteps } from './definition.js';
 import { EvaluationError, type EvaluationScope, evaluateConditions, evaluateTree } from './expressions.js';
+import type { TableOption } from './options.js';
 import { resolveParameters } from './parameters.js';
+import { checkTableOptions, churnTableHint } from './source-tables.js';
 
 export type StepStatus = 'Succeeded' | 'Failed' | 'NotRunnableLocally' | 'Skipped' | 'NotStarted';
 
@@ -47,7 +48,8 @@ export interface LocalRunOptions {
   readonly store: string;
   /** `Name=Value` assignments from `--param`. */
   readonly parameters: readonly string[];
-  readonly tables: readonly LocalTable[];
+  /** `--table` mappings; each is checked before any step runs. */
+  readonly tables: readonly TableOption[];
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly onStepStart?: (step: DefinitionStep) => void;
@@ -55,7 +57,10 @@ export interface LocalRunOptions {
   readonly onStepEnd?: (result: StepResult) => void;
 }
 
-/** Runs the pipeline of an artifact folder locally; throws UserError for bad parameters or a broken definition. */
+/**
+ * Runs the pipeline of an artifact folder locally. Throws UsageError for bad parameters or
+ * `--table` mappings and UserError for a broken definition, in both cases before any step runs.
+ */
 export async function runPipelineLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const { folder, logger } = options;
   const clock = options.clock ?? systemClock;
@@ -63,6 +68,13 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const parameters = resolveParameters(manifest.pipeline.parameters, options.parameters);
   const definition = folder.readJson<PipelineDefinition>(manifest.pipeline.definitionFile);
   const plan = planSteps(definition);
+  checkTableOptions(
+    options.tables,
+    plan.flatMap(({ step }) => {
+      const config = step.Type === 'Processing' ? findIngestConfig(step, folder) : undefined;
+      return config === undefined ? [] : [config.source];
+    }),
+  );
   const layout = new StoreLayout(options.store);
   const startedAt = clock.now();
   const executionId = `local-${startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z-${randomBytes(3).toString('hex')}`;
@@ -214,6 +226,7 @@ async function runIngestStep(step: DefinitionStep, config: IngestConfig, context
     store: context.layout.root,
     outputDirectory,
     tables: context.tables,
+    missingTableHint: churnTableHint(context.layout.root),
     logger: context.logger,
     clock: context.clock,
     ...(config.notification !== undefined ? { topicArn: config.notification.topicArn } : {}),

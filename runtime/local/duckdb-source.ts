@@ -38,6 +38,16 @@ export class LocalTableNotFoundError extends Error {
   }
 }
 
+/**
+ * Returns more advice for a source table that has no local file, such as a command that writes
+ * the table, or undefined when there is none. The text follows "or" in the error message.
+ */
+export type MissingTableHint = (source: AthenaSourceConfig) => string | undefined;
+
+export interface DuckDbQuerySourceOptions {
+  readonly missingTableHint?: MissingTableHint;
+}
+
 /** DuckDB's binder error for a column that the query selects and the table lacks. */
 const MISSING_COLUMN_ERROR = /^Binder Error: Referenced column "((?:[^"]|"")+)" not found/;
 
@@ -55,6 +65,7 @@ export class DuckDbQuerySource implements QuerySource {
     private readonly layout: StoreLayout,
     private readonly tables: readonly LocalTable[],
     private readonly logger: Logger,
+    private readonly options: DuckDbQuerySourceOptions = {},
   ) {}
 
   /**
@@ -179,9 +190,10 @@ export class DuckDbQuerySource implements QuerySource {
         return { database, table, path };
       }
     }
+    const hint = this.options.missingTableHint?.(source);
     throw new LocalTableNotFoundError(
       `no local table ${database}.${table}: expected ${this.layout.tableFile(database, table, 'csv')} (or .parquet). ` +
-        `Run \`sagepipe generate-data --database ${database} --table ${table}\`, or pass --table ${database}.${table}=PATH`,
+        `Pass --table ${database}.${table}=PATH to read it from a .csv or .parquet file${hint === undefined ? '' : `, or ${hint}`}`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -37,13 +37,18 @@ let folder = '';
 let artifacts = '';
 let churnArtifacts = '';
 
+function compileInto(source: string, name: string): string {
+  writeFileSync(join(folder, `${name}.ts`), source);
+  const out = join(folder, name);
+  const compiled = runCli(['compile', join(folder, `${name}.ts`), '--out', out, '--no-type-check']);
+  assert.is(compiled.status, 0, compiled.stderr);
+  return out;
+}
+
 test.before(() => {
   mkdirSync(join(REPO_ROOT, 'out'), { recursive: true });
   folder = mkdtempSync(join(REPO_ROOT, 'out', 'branching-'));
-  writeFileSync(join(folder, 'pipeline.ts'), BRANCHING_PIPELINE);
-  artifacts = join(folder, 'artifacts');
-  const compiled = runCli(['compile', join(folder, 'pipeline.ts'), '--out', artifacts, '--no-type-check']);
-  assert.is(compiled.status, 0, compiled.stderr);
+  artifacts = compileInto(BRANCHING_PIPELINE, 'artifacts');
   churnArtifacts = join(folder, 'churn');
   const churn = runCli(['compile', 'examples/churn-feature-store/pipeline.ts', '--out', churnArtifacts, '--no-type-check']);
   assert.is(churn.status, 0, churn.stderr);
@@ -108,14 +113,28 @@ test('run requires local flag', () => {
 
 test('missing table names the fix', () => {
   const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-missing-'));
-  const churn = join(store, 'churn');
   try {
-    assert.is(runCli(['compile', 'examples/churn-feature-store/pipeline.ts', '--out', churn, '--no-type-check']).status, 0);
-    const result = runCli(['run', churn, '--local', '--store', store]);
+    const result = runCli(['run', churnArtifacts, '--local', '--store', store]);
     assert.is(result.status, 1);
     assert.match(result.stdout, 'no local table ml_metrics.churn_prediction_data');
-    assert.match(result.stdout, 'sagepipe generate-data --database ml_metrics --table churn_prediction_data');
+    assert.match(result.stdout, 'Pass --table ml_metrics.churn_prediction_data=PATH to read it from a .csv or .parquet file, or run');
+    assert.match(result.stdout, `sagepipe generate-data --database ml_metrics --table churn_prediction_data --store ${store}\``);
     assert.not.match(result.stdout + result.stderr, '    at ');
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('other missing table skips generator', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-telco-'));
+  try {
+    const compiled = runCli(['compile', 'examples/telco-churn/pipeline.ts', '--out', join(store, 'artifacts'), '--no-type-check']);
+    assert.is(compiled.status, 0, compiled.stderr);
+    const result = runCli(['run', join(store, 'artifacts'), '--local', '--store', store]);
+    assert.is(result.status, 1);
+    assert.match(result.stdout, 'no local table telco.customer_churn');
+    assert.match(result.stdout, 'Pass --table telco.customer_churn=PATH to read it from a .csv or .parquet file\n');
+    assert.not.match(result.stdout, 'generate-data');
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
@@ -141,6 +160,63 @@ test('failure not logged twice', () => {
         [30, 'ingest finished with a failure'],
       ],
     );
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});
+
+/** Runs the churn artifacts with `--table` values and checks that the command stopped before any step. */
+function runWithTables(tables: readonly string[]): { status: number; stderr: string } {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-tables-'));
+  try {
+    const result = runCli(['run', churnArtifacts, '--local', '--store', store, ...tables.flatMap((table) => ['--table', table])]);
+    assert.is(result.stdout, '', 'a step ran before the --table check');
+    assert.not.ok(existsSync(join(store, 's3')), 'a step wrote output before the --table check');
+    return { status: result.status, stderr: result.stderr };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+test('table nobody reads rejected', () => {
+  const csv = join(folder, 'other.csv');
+  writeFileSync(csv, 'id\n1\n');
+  const result = runWithTables([`ml_metrics.other=${csv}`]);
+  assert.is(result.status, 2);
+  assert.match(
+    result.stderr,
+    `sagepipe run: --table 'ml_metrics.other=${csv}' is invalid: no ingest step reads table ml_metrics.other; the pipeline reads ml_metrics.churn_prediction_data\n`,
+  );
+});
+
+test('table checks report together', () => {
+  const missing = join(tmpdir(), 'sagepipe-no-such-file.csv');
+  const text = join(folder, 'churn.txt');
+  writeFileSync(text, 'customer_id\n');
+  const result = runWithTables([`ml_metrics.churn_prediction_data=${missing}`, `ml_metrics.Churn_Prediction_Data=${text}`]);
+  assert.is(result.status, 2);
+  assert.match(result.stderr, `--table 'ml_metrics.churn_prediction_data=${missing}' is invalid: the file ${missing} does not exist\n`);
+  assert.match(
+    result.stderr,
+    `--table 'ml_metrics.Churn_Prediction_Data=${text}' is invalid: --table 'ml_metrics.churn_prediction_data=${missing}' already maps table ml_metrics.Churn_Prediction_Data; give each table once\n`,
+  );
+});
+
+test('table needs csv or parquet', () => {
+  const text = join(folder, 'churn.txt');
+  writeFileSync(text, 'customer_id\n');
+  const result = runWithTables([`ml_metrics.churn_prediction_data=${text}`]);
+  assert.is(result.status, 2);
+  assert.match(result.stderr, `the file ${text.slice(REPO_ROOT.length + 1)} is neither .csv nor .parquet; give a CSV file with a header row or a Parquet file\n`);
+});
+
+test('table checked before any step', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-early-'));
+  try {
+    const result = runCli(['run', artifacts, '--local', '--json', '--store', store, '--table', 'db.raw=data.csv']);
+    assert.is(result.status, 2);
+    assert.is(result.stdout, '');
+    assert.match(result.stderr, "--table 'db.raw=data.csv' is invalid: no ingest step reads table db.raw; the pipeline has no ingest step, so it reads no table");
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
