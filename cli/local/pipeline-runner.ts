@@ -13,7 +13,7 @@ import { StoreLayout } from '../../runtime/local/store-layout.js';
 import { type Clock, type Logger, type Notification, systemClock } from '../../runtime/ports.js';
 import type { IngestReport } from '../../runtime/report.js';
 import type { ArtifactFolder } from '../artifact-folder.js';
-import { type DefinitionStep, type PipelineDefinition, planSteps } from './definition.js';
+import { type DefinitionStep, type PipelineDefinition, type PlannedStep, planSteps } from './definition.js';
 import { EvaluationError, type EvaluationScope, evaluateConditions, evaluateTree } from './expressions.js';
 import type { TableOption } from './options.js';
 import { resolveParameters } from './parameters.js';
@@ -108,7 +108,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       options.onStepEnd?.(result);
     };
     if (gate !== undefined && stepProperties.get(gate.condition)?.['Outcome'] !== (gate.branch === 'if')) {
-      record({ name: step.Name, type: step.Type, status: 'Skipped', message: `in the ${gate.branch === 'if' ? 'If' : 'Else'} branch of '${gate.condition}', which was not taken` });
+      record({ name: step.Name, type: step.Type, status: 'Skipped', message: skippedBranchMessage(gate, stepProperties, statuses) });
       continue;
     }
     const skippedDependency = dependencies.find((name) => statuses.get(name) === 'Skipped');
@@ -141,6 +141,37 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const succeeded = failedStep === undefined;
   logger.info({ executionId, succeeded }, 'local execution finished');
   return { executionId, succeeded, steps: results };
+}
+
+/** Says why a step in a Condition branch was skipped: the condition's outcome, or why the Condition step has none. */
+function skippedBranchMessage(
+  gate: NonNullable<PlannedStep['gate']>,
+  stepProperties: ReadonlyMap<string, Record<string, unknown>>,
+  statuses: ReadonlyMap<string, StepStatus>,
+): string {
+  const branch = gate.branch === 'if' ? 'If' : 'Else';
+  const outcome = stepProperties.get(gate.condition)?.['Outcome'];
+  if (typeof outcome === 'boolean') {
+    return `the condition of '${gate.condition}' evaluated to ${outcome}, so its ${branch} branch did not run`;
+  }
+  const status = statuses.get(gate.condition);
+  if (status === 'Failed') {
+    return `the Condition step '${gate.condition}' failed, so neither of its branches ran`;
+  }
+  return `the Condition step '${gate.condition}' did not run (${status === undefined ? 'no status' : describeStatus(status)}), so neither of its branches ran`;
+}
+
+function describeStatus(status: StepStatus): string {
+  switch (status) {
+    case 'Skipped':
+      return 'it was skipped';
+    case 'NotStarted':
+      return 'it was not started';
+    case 'NotRunnableLocally':
+      return 'it is not runnable locally';
+    default:
+      return `its status is ${status}`;
+  }
 }
 
 interface StepContext extends LocalRunOptions {

@@ -28,6 +28,28 @@ export default pipeline('branching-test', {
 });
 `;
 
+/** A Condition step that waits for a container step, which a local run cannot start. */
+const GATED_PIPELINE = `
+import { Condition, conditionStep, failStep, param, pipeline, processingStep } from 'sagepipe';
+
+const threshold = param.integer('Threshold', { default: 5 });
+const prepare = processingStep('Prepare', {
+  imageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/prep:1',
+  instanceType: 'ml.m5.xlarge',
+  roleArn: 'arn:aws:iam::123456789012:role/Jobs',
+});
+
+export default pipeline('gated-test', {
+  parameters: [threshold],
+  roleArn: 'arn:aws:iam::123456789012:role/Pipelines',
+  region: 'us-west-2',
+  steps: [
+    prepare,
+    conditionStep('Check', { dependsOn: [prepare], conditions: [Condition.greaterThan(threshold, 3)], ifSteps: [failStep('Stop', { errorMessage: 'stopped' })] }),
+  ],
+});
+`;
+
 interface RunJson {
   ok: boolean;
   steps: { name: string; status: string; message?: string; outcome?: boolean }[];
@@ -35,6 +57,7 @@ interface RunJson {
 
 let folder = '';
 let artifacts = '';
+let gatedArtifacts = '';
 let churnArtifacts = '';
 
 function compileInto(source: string, name: string): string {
@@ -49,6 +72,7 @@ test.before(() => {
   mkdirSync(join(REPO_ROOT, 'out'), { recursive: true });
   folder = mkdtempSync(join(REPO_ROOT, 'out', 'branching-'));
   artifacts = compileInto(BRANCHING_PIPELINE, 'artifacts');
+  gatedArtifacts = compileInto(GATED_PIPELINE, 'gated');
   churnArtifacts = join(folder, 'churn');
   const churn = runCli(['compile', 'examples/churn-feature-store/pipeline.ts', '--out', churnArtifacts, '--no-type-check']);
   assert.is(churn.status, 0, churn.stderr);
@@ -81,6 +105,7 @@ test('fail step ends run', () => {
   );
   assert.is(result.json?.steps[0]?.outcome, true);
   assert.is(result.json?.steps[1]?.message, 'threshold 5 is too high for mode fast');
+  assert.is(result.json?.steps[2]?.message, "the condition of 'Check' evaluated to true, so its Else branch did not run");
 });
 
 test('container step is not runnable', () => {
@@ -95,6 +120,27 @@ test('container step is not runnable', () => {
     ],
   );
   assert.match(result.json?.steps[2]?.message ?? '', "the Processing step 'Prepare' runs a SageMaker container, which a local run cannot start");
+  assert.is(result.json?.steps[1]?.message, "the condition of 'Check' evaluated to false, so its If branch did not run");
+});
+
+test('branch of unrun condition', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-run-gated-'));
+  try {
+    const result = runCli(['run', gatedArtifacts, '--local', '--json', '--store', store]);
+    assert.is(result.status, 1);
+    const steps = (JSON.parse(result.stdout) as RunJson).steps;
+    assert.equal(
+      steps.map((step) => [step.name, step.status]),
+      [
+        ['Prepare', 'NotRunnableLocally'],
+        ['Check', 'NotStarted'],
+        ['Stop', 'Skipped'],
+      ],
+    );
+    assert.is(steps[2]?.message, "the Condition step 'Check' did not run (it was not started), so neither of its branches ran");
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
 });
 
 test('bad parameters are reported together', () => {
