@@ -2,11 +2,13 @@ import { Execution } from '../dsl/execution.js';
 import type { ExpressionValue, IntegerValue, StringValue } from '../dsl/expressions.js';
 import type { FeatureGroup } from '../dsl/feature-group.js';
 import type { JobStepOptions } from '../dsl/step.js';
-import type { IngestConfig, IngestFeature, WriterConfig } from '../runtime/ingest-config.js';
+import type { WriterConfig } from '../runtime/ingest-config.js';
 import type { ArgumentTree, FieldPath, RenderContext } from './context.js';
 import { featureGroupCreatorNeeds, featureGroupWriterNeeds } from './feature-group-iam.js';
 import type { IamContext, IamNeed, S3Location, StepIamNeeds } from './iam.js';
-import { assetKeyPrefix, readKeyPattern, s3ReadNeeds } from './iam-needs.js';
+import { assetKeyPrefix, s3ReadNeeds } from './iam-needs.js';
+import { buildIngestConfig } from './feature-store-ingest-config.js';
+import { ingestAthenaNeeds } from './feature-store-ingest-iam.js';
 import { type NetworkProps, ProcessingStep, type ProcessingStepProps } from './processing.js';
 
 /** Container locations of the ingest step's files. */
@@ -83,9 +85,7 @@ export interface FeatureStoreIngestProps extends JobStepOptions {
   readonly environment?: Readonly<Record<string, ExpressionValue>>;
 }
 
-const DEFAULT_WRITER: WriterConfig = { concurrency: 16, maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 20_000 };
 
-const SQL_IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
 
 /**
  * A Processing step that runs sagepipe's ingest runtime: it reads the source with Athena, cleans
@@ -116,7 +116,7 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
 
   override renderArguments(context: RenderContext): ArgumentTree {
     const path = context.stepPath.child('ingest');
-    const config = this.buildIngestConfig(context, path);
+    const config = buildIngestConfig(this, context, path);
     const configAsset = context.asset({
       fileName: INGEST_CONFIG_FILE,
       kind: 'ingest-config',
@@ -152,204 +152,9 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
     return new ProcessingStep(this.name, props).renderArguments(context);
   }
 
-  /** Builds the ingest config the runtime reads; exported through the step for tests and `run --local`. */
-  buildIngestConfig(context: RenderContext, path: FieldPath): IngestConfig {
-    const props = this.ingestProps;
-    const group = props.featureGroup;
-    const createRequest = context.featureGroupRequest(group);
-    const eventTimeFrom = props.eventTime ?? 'column';
 
-    const features: IngestFeature[] = group.featureNames.map((featureName) => {
-      const settings = group.featureSettings(featureName);
-      if (settings === undefined) {
-        throw new Error(`feature '${featureName}' vanished from group '${group.name}'`);
-      }
-      const feature: IngestFeature = {
-        name: featureName,
-        type: settings.type,
-        ...(settings.collectionType !== undefined ? { collectionType: settings.collectionType } : {}),
-        ...(settings.vectorDimension !== undefined ? { vectorDimension: settings.vectorDimension } : {}),
-        sourceColumn: settings.sourceColumn ?? featureName,
-        cleaning: settings.cleaning,
-      };
-      return feature;
-    });
 
-    const selected = features.filter((feature) => !(eventTimeFrom === 'ingest-time' && feature.name === group.props.eventTime));
-    selected.forEach((feature) => {
-      if (!SQL_IDENTIFIER.test(feature.sourceColumn)) {
-        context.report({
-          code: 'INVALID_SOURCE_COLUMN',
-          path: path.child('features', feature.name, 'sourceColumn'),
-          message: `source column '${feature.sourceColumn}' of feature '${feature.name}' cannot be used in the query`,
-          value: feature.sourceColumn,
-          rule: `source columns match ${SQL_IDENTIFIER.source}`,
-          fix: 'map the feature to a plain column name with .from("column_name")',
-        });
-      }
-    });
 
-    const readers = new Map<string, string>();
-    for (const feature of selected) {
-      const column = feature.sourceColumn.toLowerCase();
-      const other = readers.get(column);
-      if (other !== undefined) {
-        context.report({
-          code: 'DUPLICATE_SOURCE_COLUMN',
-          path: path.child('features', feature.name, 'sourceColumn'),
-          message: `features '${other}' and '${feature.name}' both read source column '${feature.sourceColumn}'`,
-          value: feature.sourceColumn,
-          rule: 'each feature reads its own source column; column names are compared ignoring case, as Athena stores them in lower case',
-          fix: `read '${feature.name}' from another column with .from("column_name"), or rename one of the features`,
-        });
-      }
-      readers.set(column, feature.name);
-    }
-
-    const source = props.source;
-    const sourcePath = path.child('source');
-    const catalog = this.identifier(context, source.catalog ?? 'AwsDataCatalog', sourcePath.child('catalog'), /^[A-Za-z0-9_-]{1,256}$/);
-    const database = this.identifier(context, source.database, sourcePath.child('database'), /^[A-Za-z0-9_]{1,255}$/);
-    const table = this.identifier(context, source.table, sourcePath.child('table'), /^[A-Za-z0-9_]{1,255}$/);
-    const workGroup = this.identifier(context, source.workGroup ?? 'primary', sourcePath.child('workGroup'), /^[a-zA-Z0-9._-]{1,128}$/);
-    if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(source.outputLocation)) {
-      context.report({
-        code: 'INVALID_S3_URI',
-        path: sourcePath.child('outputLocation'),
-        message: `Athena output location '${source.outputLocation}' is not an S3 URI`,
-        value: source.outputLocation,
-        rule: 'an S3 URI looks like s3://bucket/prefix/',
-        fix: 'set the S3 folder for Athena results, such as s3://my-bucket/athena-query-results/',
-      });
-    }
-    const columns = selected.map((feature) => feature.sourceColumn);
-    const quote = (name: string): string => `"${name}"`;
-    const query = `SELECT ${columns.map(quote).join(', ')} FROM ${quote(database)}.${quote(table)}`;
-
-    const maxRejectedRows = props.maxRejectedRows ?? 0;
-    if (!Number.isSafeInteger(maxRejectedRows) || maxRejectedRows < 0) {
-      context.report({
-        code: 'INVALID_THRESHOLD',
-        path: path.child('maxRejectedRows'),
-        message: 'the rejected-row threshold must be a whole number of rows',
-        value: maxRejectedRows,
-        rule: 'maxRejectedRows ≥ 0',
-        fix: 'set 0 to fail on any rejected row, or the largest count you accept',
-      });
-    }
-    const writer: WriterConfig = { ...DEFAULT_WRITER, ...props.writer };
-    this.checkWriter(context, writer, path.child('writer'));
-    const batchSize = props.batchSize ?? 5000;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) {
-      context.report({
-        code: 'INVALID_BATCH_SIZE',
-        path: path.child('batchSize'),
-        message: 'the batch size must be a whole number of rows',
-        value: batchSize,
-        rule: '1 ≤ batchSize ≤ 1,000,000',
-        fix: 'use the default 5000 unless rows are very wide',
-      });
-    }
-
-    const config: IngestConfig = {
-      schemaVersion: 1,
-      stepName: this.name,
-      pipelineName: context.pipelineName,
-      region: context.region ?? '',
-      source: {
-        kind: 'athena',
-        catalog,
-        database,
-        table,
-        columns,
-        query,
-        workGroup,
-        outputLocation: source.outputLocation,
-        resultPath: source.resultPath ?? 'auto',
-        apiRowLimit: source.apiRowLimit ?? 10_000,
-        queryTimeoutSeconds: source.queryTimeoutSeconds ?? 1800,
-      },
-      featureGroup: {
-        name: group.name,
-        recordIdentifierFeatureName: group.props.recordIdentifier,
-        eventTimeFeatureName: group.props.eventTime,
-        createRequest,
-        allowFeatureAdditions: props.allowFeatureAdditions ?? false,
-        createTimeoutSeconds: 900,
-      },
-      features,
-      eventTime: { from: eventTimeFrom },
-      maxRejectedRows,
-      batchSize,
-      writer,
-      outputPath: INGEST_REPORT_DIR,
-      ...(props.notification !== undefined ? { notification: this.notification(context, path.child('notification')) } : {}),
-    };
-    return config;
-  }
-
-  private notification(context: RenderContext, path: FieldPath): { topicArn: string; title: string } {
-    const notification = this.ingestProps.notification as IngestNotificationProps;
-    const title = notification.title ?? `Feature Store Ingestion - ${this.featureGroup.name}`;
-    const subject = `${NOTIFICATION_SUBJECT_PREFIX}${title}`;
-    if (subject.length > MAX_NOTIFICATION_SUBJECT_LENGTH || /[\u0000-\u001f\u007f]/.test(title)) {
-      context.report({
-        code: 'INVALID_NOTIFICATION_SUBJECT',
-        path: path.child('title'),
-        message: `notification subject '${subject}' cannot be sent by SNS`,
-        value: title,
-        rule: `SNS subjects are under 100 characters without line breaks or control characters; the title may use ${MAX_NOTIFICATION_SUBJECT_LENGTH - NOTIFICATION_SUBJECT_PREFIX.length}`,
-        fix: 'shorten the title and keep it on one line',
-      });
-    }
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:[^:]+:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(notification.topicArn)) {
-      context.report({
-        code: 'INVALID_TOPIC_ARN',
-        path: path.child('topicArn'),
-        message: `'${notification.topicArn}' is not an SNS topic ARN`,
-        value: notification.topicArn,
-        rule: 'topic ARNs look like arn:aws:sns:<region>:<account>:<topic>',
-        fix: 'copy the ARN from the SNS console or `aws sns list-topics`',
-      });
-    }
-    return { topicArn: notification.topicArn, title };
-  }
-
-  private identifier(context: RenderContext, value: string, path: FieldPath, pattern: RegExp): string {
-    if (!pattern.test(value)) {
-      context.report({
-        code: 'INVALID_SQL_IDENTIFIER',
-        path,
-        message: `'${value}' cannot be used as an identifier in the source query`,
-        value,
-        rule: `identifiers match ${pattern.source}`,
-        fix: 'use the plain Glue name, without quotes or dots',
-      });
-    }
-    return value;
-  }
-
-  private checkWriter(context: RenderContext, writer: WriterConfig, path: FieldPath): void {
-    const checks: [keyof WriterConfig, number, number][] = [
-      ['concurrency', 1, 1024],
-      ['maxAttempts', 1, 50],
-      ['baseDelayMs', 1, 60_000],
-      ['maxDelayMs', 1, 600_000],
-    ];
-    for (const [key, min, max] of checks) {
-      const value = writer[key];
-      if (!Number.isSafeInteger(value) || value < min || value > max) {
-        context.report({
-          code: 'INVALID_WRITER_SETTING',
-          path: path.child(key),
-          message: `writer setting '${key}' is out of range`,
-          value,
-          rule: `${min} ≤ ${key} ≤ ${max}`,
-          fix: `choose a whole number between ${min} and ${max}`,
-        });
-      }
-    }
-  }
 
   private defaultImageUri(context: RenderContext, path: FieldPath): string {
     const image = defaultIngestImageUri(this.ingestProps.roleArn ?? context.pipelineRoleArn, context.region, context.sagepipeVersion);
@@ -383,7 +188,7 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
       const assets: S3Location = { bucket: context.assets.bucket, keyPrefix, keyPattern: keyPrefix, exact: true };
       needs.push(...s3ReadNeeds(context, assets, 'ReadIngestAssets', "SageMaker downloads the runtime bundle and the ingest config into the container with the job's role"));
     }
-    needs.push(...this.athenaNeeds(context, path.child('source')));
+    needs.push(...ingestAthenaNeeds(this, context, path.child('source')));
     needs.push(...featureGroupCreatorNeeds(context, props.featureGroup, `step '${this.name}'`));
     needs.push(...featureGroupWriterNeeds(context, props.featureGroup, { addFeatures: props.allowFeatureAdditions ?? false }));
     if (props.notification !== undefined) {
@@ -403,98 +208,6 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
     };
   }
 
-  /** Athena runs the query with the caller's rights: the workgroup, the Glue catalog and both S3 folders. */
-  private athenaNeeds(context: IamContext, path: FieldPath): IamNeed[] {
-    const source = this.ingestProps.source;
-    const catalog = source.catalog ?? 'AwsDataCatalog';
-    const table = `${source.database}.${source.table}`;
-    const needs: IamNeed[] = [
-      {
-        sid: 'RunAthenaQueries',
-        actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'],
-        resources: [context.arn.athenaWorkGroup(source.workGroup ?? 'primary')],
-        reason: `the ingest runtime queries ${table} in workgroup '${source.workGroup ?? 'primary'}', polls the query, pages its results and stops it on timeout`,
-      },
-    ];
-
-    if (catalog === 'AwsDataCatalog') {
-      // Glue stores database and table names in lower case, and ARNs name them that way.
-      const database = source.database.toLowerCase();
-      const glueTable = source.table.toLowerCase();
-      needs.push(
-        {
-          sid: 'ReadSourceDatabase',
-          actions: ['glue:GetDatabase'],
-          resources: [context.arn.glueCatalog(), context.arn.glueDatabase(database)],
-          reason: `Athena reads the Glue database of ${table} with the caller's rights`,
-        },
-        {
-          sid: 'ReadSourceTable',
-          actions: ['glue:GetPartitions', 'glue:GetTable'],
-          resources: [context.arn.glueCatalog(), context.arn.glueDatabase(database), context.arn.glueTable(database, glueTable)],
-          reason: `Athena reads the Glue table and partitions of ${table} with the caller's rights`,
-        },
-      );
-    } else {
-      needs.push({
-        sid: 'ReadSourceDataCatalog',
-        actions: ['athena:GetDataCatalog'],
-        resources: [context.arn.athenaDataCatalog(catalog)],
-        reason: `the query reads data catalog '${catalog}'`,
-      });
-      context.gap({
-        code: 'IAM_CATALOG_NOT_DERIVED',
-        path: path.child('catalog'),
-        message: `the source uses data catalog '${catalog}', whose own permissions are not derived`,
-        value: catalog,
-        rule: 'sagepipe derives Glue permissions for AwsDataCatalog only; other catalogs (Lambda or federated) have their own permissions',
-        fix: `grant the job role what catalog '${catalog}' needs outside sagepipe`,
-      });
-    }
-
-    if (source.dataLocation !== undefined) {
-      const data = context.s3Location(source.dataLocation, path.child('dataLocation'), `the data of ${table}`);
-      if (data !== undefined) {
-        needs.push(...s3ReadNeeds(context, data, 'ReadSourceData', `Athena reads the data files of ${table} with the caller's rights`));
-      }
-    } else {
-      context.gap({
-        code: 'IAM_SOURCE_DATA_NOT_DERIVED',
-        path: path.child('dataLocation'),
-        message: `the S3 folder of ${table} is not set, so the job role gets no read access to the table's data files`,
-        rule: "Athena reads a table's data files with the caller's rights, and the table location is not part of the pipeline",
-        fix: 'set source.dataLocation to the table location (`SHOW CREATE TABLE` prints it), or grant s3:GetObject and s3:ListBucket on it outside sagepipe',
-      });
-    }
-
-    const results = context.s3Location(source.outputLocation, path.child('outputLocation'), 'the Athena query results');
-    if (results !== undefined) {
-      const pattern = readKeyPattern(results);
-      needs.push(
-        {
-          sid: 'WriteAthenaResults',
-          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
-          resources: [context.arn.s3Object(results.bucket, pattern)],
-          reason: "Athena writes the query results with the caller's rights, and the runtime reads the result file back",
-          scope: 'every query writes files named after its query id, which is only known at run time',
-        },
-        {
-          sid: 'AthenaResultsBucket',
-          actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
-          resources: [context.arn.s3Bucket(results.bucket)],
-          reason: "Athena checks the results bucket's Region and its multipart uploads with the caller's rights",
-        },
-        {
-          sid: 'ListBucketPrefixes',
-          actions: ['s3:ListBucket'],
-          resources: [context.arn.s3Bucket(results.bucket)],
-          conditions: { StringLike: { 's3:prefix': pattern } },
-          reason: 'Athena lists the results folder',
-        },
-      );
-    }
-    return needs;
-  }
 }
 
 /**
