@@ -14,7 +14,7 @@ export const DEFAULT_NULL_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', '
 /** Words mapped to 1 and 0 by a feature that declares boolean words without listing them. */
 export const DEFAULT_BOOLEAN_WORDS = { true: ['yes', 'true', '1'], false: ['no', 'false', '0'] } as const;
 
-/** How the runtime cleans one feature's raw value. */
+/** Cleaning rules the runtime applies to one feature's raw value. */
 export interface FeatureCleaning {
   /** Trim leading and trailing whitespace of String values. */
   readonly trim: boolean;
@@ -23,7 +23,7 @@ export interface FeatureCleaning {
   /** Canonical spellings; any casing or padding of one maps to it. */
   readonly allowedValues?: {
     readonly values: readonly string[];
-    /** What happens to a value that matches none: the row is rejected, or the cleaned value is kept. */
+    /** Policy for a value that matches none: reject the row, or keep the cleaned value. */
     readonly onUnknown: 'reject' | 'keep';
   };
   /** Case rule for String values without allowed values. */
@@ -40,12 +40,12 @@ export interface IngestFeature {
   readonly type: FeatureType;
   readonly collectionType?: CollectionType;
   readonly vectorDimension?: number;
-  /** Column of the source query that holds the raw value. */
+  /** Column of the source query that contains the raw value. */
   readonly sourceColumn: string;
   readonly cleaning: FeatureCleaning;
 }
 
-/** Where the rows come from: an Athena table, read with a query built from validated identifiers. */
+/** Source of the rows: an Athena table, read with a query built from validated identifiers. */
 export interface AthenaSourceConfig {
   readonly kind: 'athena';
   readonly catalog: string;
@@ -59,7 +59,7 @@ export interface AthenaSourceConfig {
   /** S3 folder for Athena's result files. */
   readonly outputLocation: string;
   /**
-   * How results are read: page GetQueryResults (`api`), stream the result CSV from S3 (`s3-csv`),
+   * Result reading mode: page GetQueryResults (`api`), stream the result CSV from S3 (`s3-csv`),
    * or pick by result size (`auto`).
    */
   readonly resultPath: 'auto' | 'api' | 's3-csv';

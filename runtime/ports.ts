@@ -61,12 +61,12 @@ export class SourceColumnsNotFoundError extends Error {
 
 /** Appends lines to one object, such as `rejects.jsonl`. */
 export interface LineWriter {
-  /** Appends `line` and a line break; `line` itself holds no line break. */
+  /** Appends `line` and a line break. `line` itself contains no line break. */
   write(line: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Where the runtime writes its report, rejects and failures files, and reads objects from. */
+/** Object storage for the runtime's report, rejects and failures files, and for objects it reads. */
 export interface ObjectStore {
   put(key: string, body: string | Uint8Array): Promise<void>;
   openLineWriter(key: string): Promise<LineWriter>;
@@ -188,7 +188,7 @@ export interface Logger {
 /** Everything the ingest pipeline needs from the outside. */
 export interface IngestPorts {
   readonly source: QuerySource;
-  /** Where report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl go. */
+  /** Destination of report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl. */
   readonly output: ObjectStore;
   readonly featureGroups: FeatureGroupControl;
   readonly writer: RecordWriter;

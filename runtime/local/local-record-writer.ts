@@ -237,11 +237,17 @@ function appendFeatures(appender: DuckDBAppender, definitions: readonly FeatureD
 }
 
 function scalarType(definition: FeatureDefinition): DuckDBType {
-  return definition.FeatureType === 'Integral' ? BIGINT : definition.FeatureType === 'Fractional' ? DOUBLE : VARCHAR;
+  if (definition.FeatureType === 'Integral') {
+    return BIGINT;
+  }
+  return definition.FeatureType === 'Fractional' ? DOUBLE : VARCHAR;
 }
 
 function typedValue(text: string, definition: FeatureDefinition): bigint | number | string {
-  return definition.FeatureType === 'Integral' ? BigInt(text) : definition.FeatureType === 'Fractional' ? Number(text) : text;
+  if (definition.FeatureType === 'Integral') {
+    return BigInt(text);
+  }
+  return definition.FeatureType === 'Fractional' ? Number(text) : text;
 }
 
 /** Quotes text as a SQL string literal, with single quotes doubled. */
