@@ -15,7 +15,8 @@ export interface BenchmarkContext {
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
-  readonly met: boolean;
+  /** Null when this run did not measure the case the target names, as in quick mode. */
+  readonly met: boolean | null;
 }
 
 /** One Markdown table: header cells and rows of cells. */

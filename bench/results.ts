@@ -59,7 +59,7 @@ export function renderMarkdown(run: BenchRun): string {
     if (result.targets.length > 0) {
       lines.push('', '| target | measured | met |', '| --- | --- | --- |');
       for (const check of result.targets) {
-        lines.push(`| ${check.target} | ${check.measured} | ${check.met ? 'yes' : 'no'} |`);
+        lines.push(`| ${check.target} | ${check.measured} | ${check.met === null ? 'not measured' : check.met ? 'yes' : 'no'} |`);
       }
     }
     lines.push('', `| ${result.table.headers.join(' | ')} |`, `| ${result.table.headers.map(() => '---').join(' | ')} |`);

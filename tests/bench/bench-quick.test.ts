@@ -1,0 +1,156 @@
+/**
+ * Runs `npm run bench -- --quick` end to end and checks the shape and correctness of what it
+ * writes: counts, exactly-once delivery and agreement with the baselines. It never checks a time.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REPO_ROOT } from '../support/paths.js';
+
+interface SummaryJson {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly runs: readonly number[];
+}
+
+interface BenchmarkJson {
+  readonly name: string;
+  readonly cases: readonly Record<string, unknown>[];
+  readonly targets: readonly { readonly target: string; readonly measured: string; readonly met: boolean }[];
+  readonly table: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] };
+}
+
+interface RunJson {
+  readonly mode: string;
+  readonly runsPerFigure: number;
+  readonly machine: Record<string, unknown>;
+  readonly benchmarks: readonly BenchmarkJson[];
+}
+
+const outDirectory = mkdtempSync(join(tmpdir(), 'sagepipe-bench-test-'));
+let exitCode = -1;
+let stderr = '';
+let run: RunJson | undefined;
+let jsonText = '';
+let markdown = '';
+
+test.before(() => {
+  const child = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'bench', 'run.js'), '--quick', '--out', outDirectory], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  exitCode = child.status ?? -1;
+  stderr = child.stderr;
+  jsonText = readFileSync(join(outDirectory, 'quick.json'), 'utf8');
+  markdown = readFileSync(join(outDirectory, 'quick.md'), 'utf8');
+  run = JSON.parse(jsonText) as RunJson;
+});
+
+test.after(() => {
+  rmSync(outDirectory, { recursive: true, force: true });
+});
+
+function benchmark(name: string): BenchmarkJson {
+  const found = run?.benchmarks.find((entry) => entry.name === name);
+  if (found === undefined) {
+    throw new Error(`no '${name}' benchmark in the results; stderr: ${stderr.slice(-3000)}`);
+  }
+  return found;
+}
+
+function assertSummary(value: unknown, label: string): void {
+  const summary = value as SummaryJson;
+  assert.is(summary.runs.length, 1, `${label}: one run in quick mode`);
+  assert.ok(summary.min <= summary.median && summary.median <= summary.max, `${label}: min <= median <= max`);
+  assert.ok(summary.min > 0, `${label}: positive`);
+}
+
+test('quick run exits 0', () => {
+  assert.is(exitCode, 0, stderr.slice(-3000));
+  assert.is(run?.mode, 'quick');
+  assert.is(run?.runsPerFigure, 1);
+});
+
+test('results record the machine', () => {
+  for (const key of ['cpuModel', 'logicalCores', 'memoryGiB', 'os', 'node', 'duckdb', 'gitCommit']) {
+    assert.ok(run?.machine[key] !== undefined && run.machine[key] !== '', `machine.${key}`);
+  }
+  assert.is(run?.machine['node'], process.version);
+});
+
+test('results keys are sorted', () => {
+  const keys = Object.keys(JSON.parse(jsonText) as object);
+
+  assert.equal(keys, [...keys].sort());
+});
+
+test('compile cases compile fully', () => {
+  const cases = benchmark('compile').cases;
+
+  assert.equal(
+    cases.map((entry) => `${String(entry['shape'])}:${String(entry['steps'])}`),
+    ['mixed:10', 'mixed:100', 'processing-chain:10'],
+  );
+  for (const entry of cases) {
+    const label = `${String(entry['shape'])} ${String(entry['steps'])}`;
+    assert.is(entry['definitionSteps'], entry['steps'], `${label}: every step in the definition`);
+    assert.equal(entry['errorCodes'], [], `${label}: no errors`);
+    assert.is(entry['deterministic'], true, `${label}: deterministic`);
+    assert.ok((entry['definitionBytes'] as number) > 0, `${label}: definition bytes`);
+    assertSummary(entry['compileMs'], `${label} compileMs`);
+    assertSummary(entry['floorMs'], `${label} floorMs`);
+    assertSummary(entry['compilePeakRssMiB'], `${label} compilePeakRssMiB`);
+  }
+});
+
+test('local ingest counts add up', () => {
+  const cases = benchmark('local-ingest').cases;
+
+  assert.equal(cases.map((entry) => entry['rows']), [2000, 20000]);
+  for (const entry of cases) {
+    const rows = entry['rows'] as number;
+    const duplicates = entry['duplicateRows'] as number;
+    const counts = entry['counts'] as Record<string, number>;
+    const check = entry['check'] as Record<string, unknown>;
+    assert.is(counts['read'], rows, `${rows}: read`);
+    assert.is(counts['rejected'], 0, `${rows}: rejected`);
+    assert.is(counts['duplicatesDropped'], duplicates, `${rows}: duplicates dropped`);
+    assert.is(counts['written'], rows - duplicates, `${rows}: written`);
+    assert.is(check['offlineRows'], rows - duplicates, `${rows}: offline store rows`);
+    assert.is(check['offlineDistinctIds'], rows - duplicates, `${rows}: one offline row per customer`);
+    assert.is(check['onlineRows'], rows - duplicates, `${rows}: online store rows`);
+    assertSummary(entry['sagepipeRowsPerSecond'], `${rows} sagepipe rate`);
+    assertSummary(entry['baselineRowsPerSecond'], `${rows} baseline rate`);
+    assertSummary(entry['sagepipePeakRssMiB'], `${rows} sagepipe peak RSS`);
+  }
+});
+
+test('local ingest matches baseline', () => {
+  for (const entry of benchmark('local-ingest').cases) {
+    const check = entry['check'] as Record<string, unknown>;
+    assert.is(check['baselineRows'], check['offlineRows'], `${String(entry['rows'])}: same row count`);
+    assert.equal(check['columnsDiffering'], [], `${String(entry['rows'])}: same non-null counts`);
+  }
+});
+
+test('every benchmark has targets', () => {
+  for (const entry of run?.benchmarks ?? []) {
+    assert.ok(entry.targets.length > 0, `${entry.name}: targets`);
+    assert.is(entry.table.rows.length, entry.cases.length, `${entry.name}: one table row per case`);
+  }
+});
+
+test('markdown lists every benchmark', () => {
+  for (const title of ['## Compile of generated pipelines', '## Local ingest of generated messy churn rows']) {
+    assert.ok(markdown.includes(title), title);
+  }
+  assert.ok(markdown.includes(`Node ${process.version}`), 'node version');
+});
+
+test.run();
