@@ -29,6 +29,8 @@ export interface Table {
 export interface BenchmarkResult {
   readonly name: string;
   readonly title: string;
+  /** When the runner started and finished this benchmark, and the commit it measured; the runner fills these in. */
+  readonly measured?: MeasurementRecord;
   /** The measurement method of the figure and its baseline, in one paragraph. */
   readonly method: string;
   /** Commands a reader can run to reproduce what was measured, in order. */
@@ -38,6 +40,16 @@ export interface BenchmarkResult {
   /** Raw per-case results, with every measured run. */
   readonly cases: readonly Record<string, unknown>[];
   readonly notes: readonly string[];
+}
+
+/** When and on which commit one benchmark ran, and how loaded the shared machine was. */
+export interface MeasurementRecord {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly gitCommit: string;
+  readonly gitDirty: boolean;
+  /** 1, 5 and 15 minute load averages at the start and the end. */
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
 }
 
 export interface Benchmark {

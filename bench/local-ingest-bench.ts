@@ -36,6 +36,11 @@ const FEATURE_COLUMNS = [
 ];
 
 const FULL_SIZES = [100_000, 1_000_000];
+/** Stages of report.json `durationsMs` kept in the results. */
+const STAGES = ['readAndClean', 'write', 'total'];
+/** Sizes above this many rows take minutes per run, so they get at most LARGE_SIZE_RUNS measured runs. */
+const LARGE_SIZE = 200_000;
+const LARGE_SIZE_RUNS = 3;
 const QUICK_SIZES = [2_000, 20_000];
 /** Target: sagepipe reaches at least this share of the baseline's rows per second at the largest size. */
 const RATE_SHARE_TARGET = 0.5;
@@ -66,8 +71,8 @@ export interface LocalIngestCase {
   readonly counts: RunCounts;
   readonly check: StoreCheck;
   readonly sagepipeWallMs: Summary;
-  /** The runtime's own `durationsMs.total` from report.json: the ingest without process start, compile-free. */
-  readonly sagepipeIngestMs: Summary;
+  /** Stage times the runtime itself reports in report.json `durationsMs`; `total` excludes process start-up. */
+  readonly sagepipeStageMs: Readonly<Record<string, Summary>>;
   readonly sagepipeRowsPerSecond: Summary;
   readonly sagepipePeakRssMiB: Summary;
   readonly baselineWallMs: Summary;
@@ -119,17 +124,17 @@ async function checkStores(store: string, baselineParquet: string): Promise<Stor
   };
 }
 
-async function runSagepipe(artifacts: string, store: string, csv: string): Promise<{ child: ChildResult; counts: RunCounts; ingestMs: number }> {
+async function runSagepipe(artifacts: string, store: string, csv: string): Promise<{ child: ChildResult; counts: RunCounts; durationsMs: Record<string, number> }> {
   const child = await cli(['run', artifacts, '--local', '--store', store, '--table', `${TABLE}=${csv}`, '--json']);
   const result = JSON.parse(child.stdout) as RunJson;
   const report = result.steps[0]?.report;
   if (!result.ok || report === undefined) {
     throw new Error(`sagepipe run --local did not succeed: ${child.stdout.slice(0, 2000)}`);
   }
-  return { child, counts: report.counts, ingestMs: report.durationsMs['total'] ?? Number.NaN };
+  return { child, counts: report.counts, durationsMs: report.durationsMs };
 }
 
-async function measureSize(context: BenchmarkContext, artifacts: string, rows: number): Promise<LocalIngestCase> {
+async function measureSize(context: BenchmarkContext, artifacts: string, rows: number, warmUp: boolean): Promise<LocalIngestCase> {
   const duplicateRows = Math.round(rows * DUPLICATE_SHARE);
   const dataStore = join(context.workDirectory, `data-${rows}`);
   context.log(`local-ingest: generating ${rows} rows`);
@@ -137,21 +142,24 @@ async function measureSize(context: BenchmarkContext, artifacts: string, rows: n
   const csv = join(dataStore, 'tables', 'ml_metrics', 'churn_prediction_data.csv');
   const baselineParquet = join(context.workDirectory, `baseline-${rows}.parquet`);
 
-  // Warm-up: one unmeasured run of each, so both start with the CSV in the page cache.
-  const warmUpStore = join(context.workDirectory, `warm-up-${rows}`);
-  await runSagepipe(artifacts, warmUpStore, csv);
-  rmSync(warmUpStore, { recursive: true, force: true });
-  await runMeasuredChildOk(BASELINE, [csv, baselineParquet, new Date().toISOString()]);
+  if (warmUp) {
+    // One unmeasured run of each loads the modules and DuckDB into the page cache.
+    const warmUpStore = join(context.workDirectory, `warm-up-${rows}`);
+    await runSagepipe(artifacts, warmUpStore, csv);
+    rmSync(warmUpStore, { recursive: true, force: true });
+    await runMeasuredChildOk(BASELINE, [csv, baselineParquet, new Date().toISOString()]);
+  }
 
-  const sagepipeRuns: { wallMs: number; ingestMs: number; rssMiB: number }[] = [];
+  const sagepipeRuns: { wallMs: number; durationsMs: Record<string, number>; rssMiB: number }[] = [];
   const baselineRuns: { wallMs: number; rssMiB: number }[] = [];
   let counts: RunCounts | undefined;
   let check: StoreCheck | undefined;
-  for (let run = 0; run < context.runs; run += 1) {
-    context.log(`local-ingest: ${rows} rows, run ${run + 1} of ${context.runs}`);
+  const runs = rows > LARGE_SIZE ? Math.min(context.runs, LARGE_SIZE_RUNS) : context.runs;
+  for (let run = 0; run < runs; run += 1) {
+    context.log(`local-ingest: ${rows} rows, run ${run + 1} of ${runs}`);
     const store = join(context.workDirectory, `run-${rows}-${run}`);
     const measured = await runSagepipe(artifacts, store, csv);
-    sagepipeRuns.push({ wallMs: measured.child.wallMs, ingestMs: measured.ingestMs, rssMiB: mebibytes(measured.child.usage.maxRssKiB) });
+    sagepipeRuns.push({ wallMs: measured.child.wallMs, durationsMs: measured.durationsMs, rssMiB: mebibytes(measured.child.usage.maxRssKiB) });
     counts ??= measured.counts;
 
     const baseline = await runMeasuredChildOk(BASELINE, [csv, baselineParquet, new Date().toISOString()]);
@@ -169,7 +177,9 @@ async function measureSize(context: BenchmarkContext, artifacts: string, rows: n
     counts: counts as RunCounts,
     check: check as StoreCheck,
     sagepipeWallMs: summarizeRounded(sagepipeRuns.map((run) => run.wallMs), 0),
-    sagepipeIngestMs: summarizeRounded(sagepipeRuns.map((run) => run.ingestMs), 0),
+    sagepipeStageMs: Object.fromEntries(
+      STAGES.map((stage) => [stage, summarizeRounded(sagepipeRuns.map((run) => run.durationsMs[stage] ?? Number.NaN), 0)]),
+    ),
     sagepipeRowsPerSecond: sagepipeRate,
     sagepipePeakRssMiB: summarizeRounded(sagepipeRuns.map((run) => run.rssMiB), 0),
     baselineWallMs: summarizeRounded(baselineRuns.map((run) => run.wallMs), 0),
@@ -228,8 +238,8 @@ async function runLocalIngestBenchmark(context: BenchmarkContext): Promise<Bench
   await cli(['compile', prepareOnlineExample(context.workDirectory), '--out', artifacts, '--no-type-check']);
 
   const cases: LocalIngestCase[] = [];
-  for (const rows of context.quick ? QUICK_SIZES : FULL_SIZES) {
-    cases.push(await measureSize(context, artifacts, rows));
+  for (const [index, rows] of (context.quick ? QUICK_SIZES : FULL_SIZES).entries()) {
+    cases.push(await measureSize(context, artifacts, rows, index === 0));
   }
   const notes: string[] = [];
   for (const entry of cases) {
@@ -249,7 +259,7 @@ async function runLocalIngestBenchmark(context: BenchmarkContext): Promise<Bench
       'clean, validate, resolve duplicates, write the Parquet offline store and the DuckDB online store, and write the report. The baseline is a fresh ' +
       'Node process that runs one DuckDB COPY statement with the same cleaning rules, duplicate resolution and Parquet output, but no online store and ' +
       'no per-row report. Rows per second are source rows over the wall time of the whole process, start-up included, for both. One unmeasured run of each ' +
-      'comes first. After the first measured run, DuckDB counts the offline store, the online store and the baseline file, and compares the non-null count ' +
+      `comes first, at the smallest size; sizes above ${LARGE_SIZE.toLocaleString('en-US')} rows get at most ${LARGE_SIZE_RUNS} measured runs. After the first measured run, DuckDB counts the offline store, the online store and the baseline file, and compares the non-null count ` +
       'of every feature column.',
     commands: [
       'sagepipe compile COPY/pipeline.ts --out ARTIFACTS --no-type-check   (a copy of examples/churn-feature-store with online_store_enabled: true)',
@@ -259,10 +269,12 @@ async function runLocalIngestBenchmark(context: BenchmarkContext): Promise<Bench
     ],
     targets: targetChecks(cases),
     table: {
-      headers: ['rows', 'sagepipe wall s', 'sagepipe rows/s', 'sagepipe peak RSS MiB', 'baseline wall s', 'baseline rows/s', 'baseline peak RSS MiB', 'sagepipe ÷ baseline rate'],
+      headers: ['rows', 'sagepipe wall s', 'read and clean s', 'write s', 'sagepipe rows/s', 'sagepipe peak RSS MiB', 'baseline wall s', 'baseline rows/s', 'baseline peak RSS MiB', 'sagepipe ÷ baseline rate'],
       rows: cases.map((entry) => [
         entry.rows.toLocaleString('en-US'),
         formatSummary(scale(entry.sagepipeWallMs, 1 / 1000), 2),
+        formatSummary(scale(entry.sagepipeStageMs['readAndClean'] as Summary, 1 / 1000), 2),
+        formatSummary(scale(entry.sagepipeStageMs['write'] as Summary, 1 / 1000), 2),
         formatSummary(entry.sagepipeRowsPerSecond, 0),
         formatSummary(entry.sagepipePeakRssMiB, 0),
         formatSummary(scale(entry.baselineWallMs, 1 / 1000), 2),

@@ -52,7 +52,16 @@ export function renderMarkdown(run: BenchRun): string {
     'Times are median (min–max) over the measured runs.',
   ];
   for (const result of run.benchmarks) {
-    lines.push('', `## ${result.title}`, '', result.method, '');
+    lines.push('', `## ${result.title}`, '');
+    if (result.measured !== undefined) {
+      const { measured } = result;
+      lines.push(
+        `Measured ${measured.startedAt} to ${measured.finishedAt} on commit ${measured.gitCommit}${measured.gitDirty ? ' with uncommitted changes' : ''}; ` +
+          `load average ${measured.loadAverage.start.join(', ')} at the start, ${measured.loadAverage.end.join(', ')} at the end.`,
+        '',
+      );
+    }
+    lines.push(result.method, '');
     for (const command of result.commands) {
       lines.push(`    ${command}`);
     }

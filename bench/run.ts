@@ -3,7 +3,7 @@
  *
  *   npm run bench [-- --quick] [-- --only NAME[,NAME]] [-- --runs N] [-- --out DIR]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,8 @@ export const BENCHMARKS: readonly Benchmark[] = [compileBenchmark, localIngestBe
 const USAGE = `Usage: npm run bench -- [--quick] [--only NAME[,NAME]...] [--runs N] [--out DIR]
 
 Runs sagepipe's benchmarks, each figure next to its baseline, and writes <DIR>/latest.json and
-<DIR>/latest.md (quick mode: quick.json and quick.md).
+<DIR>/latest.md (quick mode: quick.json and quick.md). With --only, the other benchmarks of an
+earlier results file from the same machine are kept, each with its own time, commit and load.
 
 Options:
   --quick       Small sizes and one measured run per figure: a smoke check, not a measurement
@@ -75,6 +76,26 @@ function parseOptions(args: readonly string[]): RunnerOptions | undefined {
   };
 }
 
+/**
+ * Keeps the benchmarks of an earlier results file that this run did not measure, so that
+ * `--only NAME` updates one figure without dropping the others. Each benchmark records its own
+ * time, commit and load. An earlier file from another machine or results version is replaced whole.
+ */
+function mergeWithEarlierRun(run: BenchRun, earlierFile: string): BenchRun {
+  if (!existsSync(earlierFile)) {
+    return run;
+  }
+  const earlier = JSON.parse(readFileSync(earlierFile, 'utf8')) as Partial<BenchRun>;
+  const sameMachine = earlier.machine?.cpuModel === run.machine.cpuModel && earlier.machine?.logicalCores === run.machine.logicalCores;
+  if (earlier.resultsVersion !== run.resultsVersion || !sameMachine || earlier.benchmarks === undefined) {
+    return run;
+  }
+  const measuredNow = new Set(run.benchmarks.map((result) => result.name));
+  const kept = earlier.benchmarks.filter((result) => !measuredNow.has(result.name) && BENCHMARKS.some((benchmark) => benchmark.name === result.name));
+  const order = (result: BenchmarkResult): number => BENCHMARKS.findIndex((benchmark) => benchmark.name === result.name);
+  return { ...run, benchmarks: [...run.benchmarks, ...kept].sort((a, b) => order(a) - order(b)) };
+}
+
 async function main(args: readonly string[]): Promise<number> {
   let options: RunnerOptions | undefined;
   try {
@@ -103,7 +124,19 @@ async function main(args: readonly string[]): Promise<number> {
     const workDirectory = mkdtempSync(join(tmpdir(), `sagepipe-bench-${benchmark.name}-`));
     try {
       log(`${benchmark.name}: started`);
-      results.push(await benchmark.run({ quick: options.quick, runs: options.runs, workDirectory, log }));
+      const started = new Date().toISOString();
+      const loadAtBenchmarkStart = loadAverages();
+      const result = await benchmark.run({ quick: options.quick, runs: options.runs, workDirectory, log });
+      results.push({
+        ...result,
+        measured: {
+          startedAt: started,
+          finishedAt: new Date().toISOString(),
+          gitCommit: machine.gitCommit,
+          gitDirty: machine.gitDirty,
+          loadAverage: { start: loadAtBenchmarkStart, end: loadAverages() },
+        },
+      });
       log(`${benchmark.name}: finished`);
     } catch (error) {
       failed = true;
@@ -124,7 +157,8 @@ async function main(args: readonly string[]): Promise<number> {
     loadAverage: { start: loadAtStart, end: loadAverages() },
     benchmarks: results,
   };
-  const written = writeResults(options.out, options.quick ? 'quick' : 'latest', run);
+  const name = options.quick ? 'quick' : 'latest';
+  const written = writeResults(options.out, name, mergeWithEarlierRun(run, join(options.out, `${name}.json`)));
   log(`wrote ${written.json} and ${written.markdown}`);
   return failed ? 1 : 0;
 }
