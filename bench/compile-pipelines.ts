@@ -15,10 +15,10 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/BenchPipelineRole';
 /**
  * Builds a pipeline of exactly `stepCount` steps, counting steps nested in condition branches.
  *
- * - `mixed` repeats a block of 1 + 2 × 12 steps: a Processing step that reads the previous block's
- *   output (a chain through a property reference) and passes a `Std:Join` argument, then 12
- *   Condition steps that each test its status (a fan-out), each with a Fail step in its else
- *   branch whose message is a Join on even branches and plain text on odd ones. The next block's
+ * - `mixed` repeats a block of 1 + 2 × 12 steps. A Processing step reads the previous block's
+ *   output (a chain through a property reference) and passes a `Std:Join` argument. Then 12
+ *   Condition steps each test its status (a fan-out). Each has a Fail step in its else branch,
+ *   whose message is a Join on even branches and plain text on odd ones. The next block's
  *   Processing step depends on all 12 conditions (a fan-in through DependsOn). The small
  *   Condition and Fail steps keep 5,000 steps under the 1 MiB definition limit of CreatePipeline.
  * - `processing-chain` is a chain of Processing steps, each reading the previous one's output.

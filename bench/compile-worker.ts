@@ -77,7 +77,7 @@ function runCompile(shape: PipelineShape, steps: number, definitionOut: string):
   };
 }
 
-/** The floor: serialize the compiled definition object to JSON text and parse that text back. */
+/** Serializes the compiled definition object to JSON text and parses that text back: the floor. */
 function serializeAndParse(definition: unknown): unknown {
   return JSON.parse(JSON.stringify(definition));
 }

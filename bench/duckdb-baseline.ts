@@ -3,10 +3,11 @@
  *
  *   node duckdb-baseline.js <churn.csv> <out.parquet> <event-time>
  *
- * One COPY statement reads the generated churn CSV as text, applies the churn example's cleaning
- * rules in SQL (null tokens, trimming, integral and fractional numbers, allowed values, boolean
- * words), drops rejected rows, keeps the last row of each customer, and writes Parquet with the
- * offline store's columns. It prints the elapsed milliseconds as one JSON line.
+ * One COPY statement reads the generated churn CSV as text and applies the churn example's
+ * cleaning rules in SQL: null tokens, trimming, integral and fractional numbers, allowed values
+ * and boolean words. It drops rejected rows, keeps the last row of each customer, and writes
+ * Parquet with the offline store's columns. The script prints the elapsed milliseconds as one
+ * JSON line.
  *
  * NOTE: this mirrors the rules for the values `sagepipe generate-data` writes. It reads numbers
  * through DOUBLE where sagepipe reads integral text exactly, and it breaks ties between duplicate

@@ -55,7 +55,7 @@ interface RunCounts {
   readonly failed: number;
 }
 
-/** What the first measured run's output held, counted with DuckDB after the run. */
+/** Row counts of the first measured run's stores and of the baseline file, counted with DuckDB after the run. */
 interface StoreCheck {
   readonly offlineRows: number;
   readonly offlineDistinctIds: number;

@@ -37,7 +37,7 @@ export function describeMachine(): MachineInfo {
   };
 }
 
-/** The 1, 5 and 15 minute load averages, rounded; the machine is shared, so each run records them. */
+/** Returns the 1, 5 and 15 minute load averages, rounded. The machine is shared, so each run records them. */
 export function loadAverages(): readonly [number, number, number] {
   const [one, five, fifteen] = loadavg();
   return [round2(one ?? 0), round2(five ?? 0), round2(fifteen ?? 0)];

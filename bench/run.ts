@@ -64,7 +64,8 @@ function parseOptions(args: readonly string[]): RunnerOptions | undefined {
   if (unknown.length > 0) {
     throw new UsageError(`unknown benchmark ${unknown.map((name) => `'${name}'`).join(', ')}: use ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`);
   }
-  const runs = values.runs === undefined ? (values.quick ? 1 : 5) : Number(values.runs);
+  const defaultRuns = values.quick ? 1 : 5;
+  const runs = values.runs === undefined ? defaultRuns : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
     throw new UsageError(`--runs '${values.runs}' is invalid: use a whole number from 1 to 100`);
   }
