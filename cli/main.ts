@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { generateDataCommand } from './commands/generate-data.js';
+import { iamCommand } from './commands/iam.js';
 import { queryCommand } from './commands/query.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
@@ -9,7 +10,7 @@ import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserErro
 import { SAGEPIPE_VERSION } from './package-info.js';
 
 /** Every command, in the order `sagepipe --help` lists them. */
-const COMMANDS: readonly Command[] = [compileCommand, validateCommand, runCommand, queryCommand, generateDataCommand, demoCommand];
+const COMMANDS: readonly Command[] = [compileCommand, validateCommand, iamCommand, runCommand, queryCommand, generateDataCommand, demoCommand];
 
 const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
 

@@ -6,6 +6,7 @@ import type { Step } from '../dsl/step.js';
 import { FieldPath } from '../steps/context.js';
 import { renderFeatureGroupRequest } from './feature-groups.js';
 import { buildStepGraph, type StepGraph, type StepNode } from './graph.js';
+import { deriveIam } from './iam/derive.js';
 import { type Issue, IssueCollector } from './issues.js';
 import { toCompactJson, toPrettyJson } from './json-text.js';
 import { type ArtifactFile, describeFiles, type Manifest, type ManifestParameter, type ManifestPlaceholder } from './manifest.js';
@@ -43,6 +44,8 @@ export interface CompileResult {
   readonly issues: readonly Issue[];
   /** Undefined when any issue is an error. */
   readonly artifacts: Artifacts | undefined;
+  /** The IAM review page; also set when only IAM lint errors stopped the compile, so they can be reviewed. */
+  readonly iamReview?: string;
 }
 
 /**
@@ -100,8 +103,12 @@ export function compile(pipeline: Pipeline, options: CompileOptions): CompileRes
   checkDefinitionSize(definitionText, definitionBytes, issues);
 
   const placeholders = findPlaceholders(source?.warnings ?? [], definition, definitionText, featureGroupRequests, session.assets, issues);
+  // IAM is derived from a valid definition only; its lint errors then stop the compile like any other.
+  const iam = issues.hasErrors() ? undefined : deriveIam(pipeline, graph, session, issues, { definitionViaS3: definitionBytes >= INLINE_DEFINITION_LIMIT });
+  issues.addAll(iam?.issues ?? []);
+  const iamReview = iam === undefined ? {} : { iamReview: iam.review };
   if (issues.hasErrors()) {
-    return { issues: issues.all, artifacts: undefined };
+    return { issues: issues.all, artifacts: undefined, ...iamReview };
   }
 
   const encoder = new TextEncoder();
@@ -128,6 +135,7 @@ export function compile(pipeline: Pipeline, options: CompileOptions): CompileRes
     }
   }
 
+  files.push(...(iam?.files ?? []));
   const manifestFiles = describeFiles(files);
   const manifest: Manifest = {
     manifestVersion: 1,
@@ -149,6 +157,7 @@ export function compile(pipeline: Pipeline, options: CompileOptions): CompileRes
   return {
     issues: issues.all,
     artifacts: { files, manifest, manifestText: toPrettyJson(manifest), definition, featureGroupRequests: requestsByName, ingestConfigs },
+    ...iamReview,
   };
 }
 

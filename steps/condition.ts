@@ -2,6 +2,8 @@ import type { Condition } from '../dsl/conditions.js';
 import { StepProperty } from '../dsl/expressions.js';
 import { Step, type StepOptions } from '../dsl/step.js';
 import type { ArgumentTree, RenderContext } from './context.js';
+import type { IamContext, IamDeclaring, StepIamNeeds } from './iam.js';
+import { propertyFileReadNeeds } from './iam-needs.js';
 
 /** Settings of a Condition step. */
 export interface ConditionStepProps extends StepOptions {
@@ -14,7 +16,7 @@ export interface ConditionStepProps extends StepOptions {
 }
 
 /** A step that evaluates conditions and runs one of two branches of steps. */
-export class ConditionStep extends Step {
+export class ConditionStep extends Step implements IamDeclaring {
   readonly type = 'Condition' as const;
   readonly localExecution = 'condition' as const;
   readonly properties: { readonly outcome: StepProperty<'Boolean'> };
@@ -37,6 +39,15 @@ export class ConditionStep extends Step {
 
   get elseSteps(): readonly Step[] {
     return this.props.elseSteps ?? [];
+  }
+
+  /**
+   * Declares the step's permissions. SageMaker Pipelines evaluates the conditions itself, so only
+   * the property files they read through `Std:JsonGet` need `s3:GetObject`. Branch steps declare
+   * their own permissions.
+   */
+  iamNeeds(context: IamContext): StepIamNeeds {
+    return { pipelineRole: propertyFileReadNeeds(context) };
   }
 
   renderArguments(context: RenderContext): ArgumentTree {

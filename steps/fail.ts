@@ -1,6 +1,8 @@
 import type { Join } from '../dsl/expressions.js';
 import { Step, type StepOptions } from '../dsl/step.js';
 import type { ArgumentTree, RenderContext } from './context.js';
+import type { IamContext, IamDeclaring, StepIamNeeds } from './iam.js';
+import { propertyFileReadNeeds } from './iam-needs.js';
 
 /** Settings of a Fail step. */
 export interface FailStepProps extends StepOptions {
@@ -9,7 +11,7 @@ export interface FailStepProps extends StepOptions {
 }
 
 /** A step that stops the execution with status Failed. */
-export class FailStep extends Step {
+export class FailStep extends Step implements IamDeclaring {
   readonly type = 'Fail' as const;
   readonly localExecution = 'fail' as const;
 
@@ -18,6 +20,11 @@ export class FailStep extends Step {
     readonly props: FailStepProps = {},
   ) {
     super(name, props);
+  }
+
+  /** Declares the step's permissions: only `s3:GetObject` on property files its error message reads through `Std:JsonGet`. */
+  iamNeeds(context: IamContext): StepIamNeeds {
+    return { pipelineRole: propertyFileReadNeeds(context) };
   }
 
   renderArguments(context: RenderContext): ArgumentTree {

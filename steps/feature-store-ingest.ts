@@ -4,6 +4,9 @@ import type { FeatureGroup } from '../dsl/feature-group.js';
 import type { JobStepOptions } from '../dsl/step.js';
 import type { IngestConfig, IngestFeature, WriterConfig } from '../runtime/ingest-config.js';
 import type { ArgumentTree, FieldPath, RenderContext } from './context.js';
+import { featureGroupCreatorNeeds, featureGroupWriterNeeds } from './feature-group-iam.js';
+import type { IamContext, IamNeed, S3Location, StepIamNeeds } from './iam.js';
+import { assetKeyPrefix, readKeyPattern, s3ReadNeeds } from './iam-needs.js';
 import { type NetworkProps, ProcessingStep, type ProcessingStepProps } from './processing.js';
 
 /** Container locations of the ingest step's files. */
@@ -29,6 +32,11 @@ export interface AthenaSourceProps {
   readonly workGroup?: string;
   /** S3 folder for Athena's result files. */
   readonly outputLocation: string;
+  /**
+   * S3 folder of the table's data files, which Athena reads with the job's role. Only the job
+   * role's policy uses it. @default - unset: no read access to the data is derived, and compile warns
+   */
+  readonly dataLocation?: string;
   /** How to read results; see the runtime docs. @default 'auto' */
   readonly resultPath?: 'auto' | 'api' | 's3-csv';
   /** In `auto` mode, results with more rows than this are streamed from the S3 CSV. @default 10000 */
@@ -326,9 +334,8 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
   }
 
   private defaultImageUri(context: RenderContext, path: FieldPath): string {
-    const role = this.ingestProps.roleArn ?? context.pipelineRoleArn;
-    const account = role?.split(':')[4];
-    if (account === undefined || account === '' || context.region === undefined) {
+    const image = defaultIngestImageUri(this.ingestProps.roleArn ?? context.pipelineRoleArn, context.region, context.sagepipeVersion);
+    if (image === undefined) {
       context.report({
         code: 'MISSING_IMAGE_URI',
         path,
@@ -338,9 +345,151 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
       });
       return '';
     }
-    const domain = context.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    return `${account}.dkr.ecr.${context.region}.${domain}/sagepipe-ingest:${context.sagepipeVersion}`;
+    return image;
   }
+
+  /**
+   * Declares the step's permissions. The pipeline role runs the processing job. The job's role
+   * downloads the runtime and its config, queries Athena over the Glue catalog and reads the
+   * results. It also creates and writes the feature group, uploads the report, notifies SNS,
+   * pulls the image and writes logs.
+   */
+  override iamNeeds(context: IamContext): StepIamNeeds {
+    const roleArn = this.jobRoleArn(context);
+    const props = this.ingestProps;
+    const path = context.stepPath.child('ingest');
+    const needs: IamNeed[] = [];
+
+    if (context.assets !== undefined) {
+      const keyPrefix = assetKeyPrefix(context.assets.prefix);
+      const assets: S3Location = { bucket: context.assets.bucket, keyPrefix, keyPattern: keyPrefix, exact: true };
+      needs.push(...s3ReadNeeds(context, assets, 'ReadIngestAssets', "SageMaker downloads the runtime bundle and the ingest config into the container with the job's role"));
+    }
+    needs.push(...this.athenaNeeds(context, path.child('source')));
+    needs.push(...featureGroupCreatorNeeds(context, props.featureGroup, `step '${this.name}'`));
+    needs.push(...featureGroupWriterNeeds(context, props.featureGroup, { addFeatures: props.allowFeatureAdditions ?? false }));
+    if (props.notification !== undefined) {
+      needs.push({
+        sid: 'PublishFailureNotifications',
+        actions: ['sns:Publish'],
+        resources: [props.notification.topicArn],
+        reason: 'the ingest runtime publishes a failure notification to the topic when the step fails',
+      });
+    }
+
+    const image = props.imageUri ?? defaultIngestImageUri(roleArn, context.arn.region, context.sagepipeVersion) ?? '';
+    needs.push(...this.jobRoleNeeds(context, [], image));
+    return {
+      pipelineRole: this.pipelineRoleNeeds(context, roleArn),
+      jobRole: { roleArn, needs, sourceArns: context.arn.sagemaker('processing-job', `${context.jobNamePrefix}-*`) },
+    };
+  }
+
+  /** Athena runs the query with the caller's rights: the workgroup, the Glue catalog and both S3 folders. */
+  private athenaNeeds(context: IamContext, path: FieldPath): IamNeed[] {
+    const source = this.ingestProps.source;
+    const catalog = source.catalog ?? 'AwsDataCatalog';
+    const table = `${source.database}.${source.table}`;
+    const needs: IamNeed[] = [
+      {
+        sid: 'RunAthenaQueries',
+        actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'],
+        resources: [context.arn.athenaWorkGroup(source.workGroup ?? 'primary')],
+        reason: `the ingest runtime queries ${table} in workgroup '${source.workGroup ?? 'primary'}', polls the query, pages its results and stops it on timeout`,
+      },
+    ];
+
+    if (catalog === 'AwsDataCatalog') {
+      // Glue stores database and table names in lower case, and ARNs name them that way.
+      const database = source.database.toLowerCase();
+      const glueTable = source.table.toLowerCase();
+      needs.push(
+        {
+          sid: 'ReadSourceDatabase',
+          actions: ['glue:GetDatabase'],
+          resources: [context.arn.glueCatalog(), context.arn.glueDatabase(database)],
+          reason: `Athena reads the Glue database of ${table} with the caller's rights`,
+        },
+        {
+          sid: 'ReadSourceTable',
+          actions: ['glue:GetPartitions', 'glue:GetTable'],
+          resources: [context.arn.glueCatalog(), context.arn.glueDatabase(database), context.arn.glueTable(database, glueTable)],
+          reason: `Athena reads the Glue table and partitions of ${table} with the caller's rights`,
+        },
+      );
+    } else {
+      needs.push({
+        sid: 'ReadSourceDataCatalog',
+        actions: ['athena:GetDataCatalog'],
+        resources: [context.arn.athenaDataCatalog(catalog)],
+        reason: `the query reads data catalog '${catalog}'`,
+      });
+      context.gap({
+        code: 'IAM_CATALOG_NOT_DERIVED',
+        path: path.child('catalog'),
+        message: `the source uses data catalog '${catalog}', whose own permissions are not derived`,
+        value: catalog,
+        rule: 'sagepipe derives Glue permissions for AwsDataCatalog only; other catalogs (Lambda or federated) have their own permissions',
+        fix: `grant the job role what catalog '${catalog}' needs outside sagepipe`,
+      });
+    }
+
+    if (source.dataLocation !== undefined) {
+      const data = context.s3Location(source.dataLocation, path.child('dataLocation'), `the data of ${table}`);
+      if (data !== undefined) {
+        needs.push(...s3ReadNeeds(context, data, 'ReadSourceData', `Athena reads the data files of ${table} with the caller's rights`));
+      }
+    } else {
+      context.gap({
+        code: 'IAM_SOURCE_DATA_NOT_DERIVED',
+        path: path.child('dataLocation'),
+        message: `the S3 folder of ${table} is not set, so the job role gets no read access to the table's data files`,
+        rule: "Athena reads a table's data files with the caller's rights, and the table location is not part of the pipeline",
+        fix: 'set source.dataLocation to the table location (`SHOW CREATE TABLE` prints it), or grant s3:GetObject and s3:ListBucket on it outside sagepipe',
+      });
+    }
+
+    const results = context.s3Location(source.outputLocation, path.child('outputLocation'), 'the Athena query results');
+    if (results !== undefined) {
+      const pattern = readKeyPattern(results);
+      needs.push(
+        {
+          sid: 'WriteAthenaResults',
+          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+          resources: [context.arn.s3Object(results.bucket, pattern)],
+          reason: "Athena writes the query results with the caller's rights, and the runtime reads the result file back",
+          scope: 'every query writes files named after its query id, which is only known at run time',
+        },
+        {
+          sid: 'AthenaResultsBucket',
+          actions: ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+          resources: [context.arn.s3Bucket(results.bucket)],
+          reason: "Athena checks the results bucket's Region and its multipart uploads with the caller's rights",
+        },
+        {
+          sid: 'ListBucketPrefixes',
+          actions: ['s3:ListBucket'],
+          resources: [context.arn.s3Bucket(results.bucket)],
+          conditions: { StringLike: { 's3:prefix': pattern } },
+          reason: 'Athena lists the results folder',
+        },
+      );
+    }
+    return needs;
+  }
+}
+
+/**
+ * Returns the default ingest image: `sagepipe-ingest:<version>` in ECR of the role's account and
+ * the pipeline's Region, or undefined when either is unknown.
+ */
+export function defaultIngestImageUri(roleArn: string | undefined, region: string | undefined, version: string): string | undefined {
+  const account = roleArn?.split(':')[4];
+  if (account === undefined || account === '' || region === undefined) {
+    return undefined;
+  }
+  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${domain}/sagepipe-ingest:${version}`;
 }
 
 /** Creates a step that ingests an Athena table into a feature group with sagepipe's runtime. */

@@ -3,6 +3,30 @@ import type { BooleanValue, ExpressionValue, IntegerValue, StringValue } from '.
 import { JobStep, type JobStepOptions } from '../dsl/step.js';
 import { renderEnvironment, renderTags, reportDuplicateNames } from './common.js';
 import type { ArgumentTree, FieldPath, RenderContext } from './context.js';
+import type {
+  IamContext,
+  IamDeclaring,
+  IamNeed,
+  PropertyFileLocation,
+  PropertyFileSource,
+  S3PropertySource,
+  S3PropertyTarget,
+  StepIamNeeds,
+} from './iam.js';
+import {
+  ecrPullNeeds,
+  jobLogNeeds,
+  type JobKindSpec,
+  kmsKeyArn,
+  passRoleNeed,
+  propertyFileReadNeeds,
+  reportVpcGap,
+  s3KeyNeeds,
+  s3ReadNeeds,
+  s3WriteNeeds,
+  startJobNeeds,
+  volumeKeyNeeds,
+} from './iam-needs.js';
 
 /** Container paths of processing inputs and outputs must live under this folder. */
 export const PROCESSING_LOCAL_ROOT = '/opt/ml/processing/';
@@ -96,10 +120,13 @@ export interface ProcessingProperties<InputName extends string, OutputName exten
 
 /** A step that runs a SageMaker processing job. */
 export class ProcessingStep<
-  InputName extends string = string,
-  OutputName extends string = string,
-  FileName extends string = string,
-> extends JobStep {
+    InputName extends string = string,
+    OutputName extends string = string,
+    FileName extends string = string,
+  >
+  extends JobStep
+  implements IamDeclaring, PropertyFileSource, S3PropertySource
+{
   readonly type = 'Processing' as const;
   readonly localExecution: 'ingest' | 'container' = 'container';
   readonly properties: ProcessingProperties<InputName, OutputName>;
@@ -138,6 +165,101 @@ export class ProcessingStep<
   /** Names of the declared property files. */
   get propertyFileNames(): readonly string[] {
     return (this.props.propertyFiles ?? []).map((file) => file.name);
+  }
+
+  /** Returns the output folder and relative path of a declared property file. */
+  propertyFileLocation(name: string): PropertyFileLocation | undefined {
+    const file = (this.props.propertyFiles ?? []).find((candidate) => candidate.name === name);
+    const output = (this.props.outputs ?? []).find((candidate) => candidate.name === file?.outputName);
+    if (file === undefined || output === undefined) {
+      return undefined;
+    }
+    return { destination: output.destination, filePath: file.path };
+  }
+
+  /** Returns the configured S3 URI behind an input or output property. */
+  propertyS3Source(propertyPath: string): S3PropertyTarget | undefined {
+    const output = /^ProcessingOutputConfig\.Outputs\['(.+)'\]\.S3Output\.S3Uri$/.exec(propertyPath);
+    if (output !== null) {
+      const declared = (this.props.outputs ?? []).find((candidate) => candidate.name === output[1]);
+      return declared === undefined ? undefined : { uri: declared.destination, below: false };
+    }
+    const input = /^ProcessingInputs\['(.+)'\]\.S3Input\.S3Uri$/.exec(propertyPath);
+    if (input !== null) {
+      const declared = (this.props.inputs ?? []).find((candidate) => candidate.name === input[1]);
+      return declared === undefined ? undefined : { uri: declared.source, below: false };
+    }
+    return undefined;
+  }
+
+  /**
+   * Declares the step's permissions. The pipeline role starts, watches and stops the job and
+   * passes the job its role. The job's role reads the inputs, writes the outputs, pulls the image
+   * and writes logs.
+   */
+  iamNeeds(context: IamContext): StepIamNeeds {
+    const roleArn = this.jobRoleArn(context);
+    const needs = this.jobRoleNeeds(context, this.props.inputs ?? [], this.props.imageUri);
+    return {
+      pipelineRole: this.pipelineRoleNeeds(context, roleArn),
+      jobRole: { roleArn, needs, sourceArns: context.arn.sagemaker(PROCESSING_JOB.resourceType, `${context.jobNamePrefix}-*`) },
+    };
+  }
+
+  /** Returns the role the job runs as: the step's own, or the pipeline's. */
+  protected jobRoleArn(context: IamContext): string {
+    return this.props.roleArn ?? context.pipelineRoleArn;
+  }
+
+  /** Declares what the pipeline role needs to run this step's processing job. */
+  protected pipelineRoleNeeds(context: IamContext, jobRoleArn: string): IamNeed[] {
+    const tagged = this.props.tags !== undefined && Object.keys(this.props.tags).length > 0;
+    return [
+      ...startJobNeeds(context, PROCESSING_JOB, tagged),
+      passRoleNeed([jobRoleArn], "SageMaker Pipelines hands the step's role to the processing job it creates"),
+      ...propertyFileReadNeeds(context),
+    ];
+  }
+
+  /** Declares what the job's role needs for the given inputs and image, the outputs, logs and keys. */
+  protected jobRoleNeeds(context: IamContext, inputs: readonly ProcessingInputProps[], imageUri: StringValue): IamNeed[] {
+    const props = this.props;
+    const path = context.stepPath.child('arguments');
+    const needs: IamNeed[] = [];
+
+    inputs.forEach((input, index) => {
+      const inputPath = path.child('processingInputs', index, 's3Input', 's3Uri');
+      const location = context.s3Location(input.source, inputPath, `processing input '${input.name}'`);
+      if (location !== undefined) {
+        needs.push(...s3ReadNeeds(context, location, 'ReadProcessingInputs', `SageMaker downloads processing input '${input.name}' into the container with the job's role`));
+      }
+    });
+    (props.outputs ?? []).forEach((output, index) => {
+      const outputPath = path.child('processingOutputConfig', 'outputs', index, 's3Output', 's3Uri');
+      const location = context.s3Location(output.destination, outputPath, `processing output '${output.name}'`);
+      if (location !== undefined) {
+        needs.push(...s3WriteNeeds(context, location, 'WriteProcessingOutputs', `SageMaker uploads processing output '${output.name}' with the job's role`));
+      }
+    });
+
+    needs.push(...ecrPullNeeds(context, imageUri, path.child('appSpecification', 'imageUri')));
+    needs.push(...jobLogNeeds(context, '/aws/sagemaker/ProcessingJobs'));
+
+    if (props.volumeKmsKeyId !== undefined) {
+      const keyPath = path.child('processingResources', 'clusterConfig', 'volumeKmsKeyId');
+      const key = kmsKeyArn(context, props.volumeKmsKeyId, keyPath, 'the storage volume');
+      needs.push(...(key === undefined ? [] : volumeKeyNeeds(key)));
+    }
+    if (props.outputKmsKeyId !== undefined) {
+      const keyPath = path.child('processingOutputConfig', 'kmsKeyId');
+      const key = kmsKeyArn(context, props.outputKmsKeyId, keyPath, 'the processing outputs');
+      const reason = 'SageMaker uploads the outputs encrypted with this key, and S3 asks KMS for data keys with the caller\'s role';
+      needs.push(...(key === undefined ? [] : s3KeyNeeds(context, key, 'EncryptProcessingOutputs', reason)));
+    }
+    if (props.network?.vpc !== undefined) {
+      reportVpcGap(context, path.child('networkConfig', 'vpcConfig'));
+    }
+    return needs;
   }
 
   renderArguments(context: RenderContext): ArgumentTree {
@@ -319,6 +441,8 @@ export class ProcessingStep<
     return config;
   }
 }
+
+const PROCESSING_JOB: JobKindSpec = { resourceType: 'processing-job', actionNoun: 'ProcessingJob', label: 'processing job' };
 
 const NAME_RULE = { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,255}$/, rule: 'input and output names are 1-256 letters, digits, _ and -, starting with a letter or digit' };
 

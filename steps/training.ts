@@ -3,7 +3,24 @@ import type { ExpressionValue, IntegerValue, StringValue } from '../dsl/expressi
 import { JobStep, type JobStepOptions } from '../dsl/step.js';
 import { renderEnvironment, renderTags, reportDuplicateNames } from './common.js';
 import type { ArgumentTree, FieldPath, RenderContext } from './context.js';
+import type { IamContext, IamDeclaring, IamNeed, S3PropertySource, S3PropertyTarget, StepIamNeeds } from './iam.js';
+import {
+  ecrPullNeeds,
+  jobLogNeeds,
+  type JobKindSpec,
+  kmsKeyArn,
+  passRoleNeed,
+  propertyFileReadNeeds,
+  reportVpcGap,
+  s3KeyNeeds,
+  s3ReadNeeds,
+  s3WriteNeeds,
+  startJobNeeds,
+  volumeKeyNeeds,
+} from './iam-needs.js';
 import { type NetworkProps, renderVpc } from './processing.js';
+
+const TRAINING_JOB: JobKindSpec = { resourceType: 'training-job', actionNoun: 'TrainingJob', label: 'training job' };
 
 /** A data channel of a training job, rendered into `InputDataConfig`. */
 export interface TrainingChannelProps {
@@ -66,7 +83,7 @@ export interface TrainingProperties<MetricName extends string> {
 }
 
 /** A step that runs a SageMaker training job. */
-export class TrainingStep<MetricName extends string = string> extends JobStep {
+export class TrainingStep<MetricName extends string = string> extends JobStep implements IamDeclaring, S3PropertySource {
   readonly type = 'Training' as const;
   readonly localExecution = 'container' as const;
   readonly properties: TrainingProperties<MetricName>;
@@ -88,6 +105,67 @@ export class TrainingStep<MetricName extends string = string> extends JobStep {
         ]),
       ) as TrainingProperties<MetricName>['finalMetrics'],
     };
+  }
+
+  /** Returns the configured S3 folder behind `ModelArtifacts.S3ModelArtifacts`, below which the model lands. */
+  propertyS3Source(propertyPath: string): S3PropertyTarget | undefined {
+    return propertyPath === 'ModelArtifacts.S3ModelArtifacts' ? { uri: this.props.outputPath, below: true } : undefined;
+  }
+
+  /**
+   * Declares the step's permissions. The pipeline role starts, watches and stops the training job
+   * and passes it its role. The job's role reads the channels, writes the model, pulls the image
+   * and writes logs.
+   */
+  iamNeeds(context: IamContext): StepIamNeeds {
+    const props = this.props;
+    const roleArn = props.roleArn ?? context.pipelineRoleArn;
+    const tagged = props.tags !== undefined && Object.keys(props.tags).length > 0;
+    const pipelineRole = [
+      ...startJobNeeds(context, TRAINING_JOB, tagged),
+      passRoleNeed([roleArn], "SageMaker Pipelines hands the step's role to the training job it creates"),
+      ...propertyFileReadNeeds(context),
+    ];
+    return {
+      pipelineRole,
+      jobRole: { roleArn, needs: this.jobRoleNeeds(context), sourceArns: context.arn.sagemaker(TRAINING_JOB.resourceType, `${context.jobNamePrefix}-*`) },
+    };
+  }
+
+  private jobRoleNeeds(context: IamContext): IamNeed[] {
+    const props = this.props;
+    const path = context.stepPath.child('arguments');
+    const needs: IamNeed[] = [];
+
+    (props.channels ?? []).forEach((channel, index) => {
+      const channelPath = path.child('inputDataConfig', index, 'dataSource', 's3DataSource', 's3Uri');
+      const location = context.s3Location(channel.s3Uri, channelPath, `training channel '${channel.name}'`);
+      if (location !== undefined) {
+        needs.push(...s3ReadNeeds(context, location, 'ReadTrainingChannels', `SageMaker reads training channel '${channel.name}' with the job's role`));
+      }
+    });
+    const outputPath = path.child('outputDataConfig', 's3OutputPath');
+    const output = context.s3Location(props.outputPath, outputPath, 'the training output path');
+    if (output !== undefined) {
+      needs.push(...s3WriteNeeds(context, output, 'WriteModelArtifacts', "SageMaker uploads the model artifacts and output files below the output path with the job's role"));
+    }
+
+    needs.push(...ecrPullNeeds(context, props.imageUri, path.child('algorithmSpecification', 'trainingImage')));
+    needs.push(...jobLogNeeds(context, '/aws/sagemaker/TrainingJobs'));
+
+    if (props.volumeKmsKeyId !== undefined) {
+      const key = kmsKeyArn(context, props.volumeKmsKeyId, path.child('resourceConfig', 'volumeKmsKeyId'), 'the storage volume');
+      needs.push(...(key === undefined ? [] : volumeKeyNeeds(key)));
+    }
+    if (props.outputKmsKeyId !== undefined) {
+      const key = kmsKeyArn(context, props.outputKmsKeyId, path.child('outputDataConfig', 'kmsKeyId'), 'the model artifacts');
+      const reason = "SageMaker uploads the model encrypted with this key, and S3 asks KMS for data keys with the caller's role";
+      needs.push(...(key === undefined ? [] : s3KeyNeeds(context, key, 'EncryptModelArtifacts', reason)));
+    }
+    if (props.network?.vpc !== undefined) {
+      reportVpcGap(context, path.child('vpcConfig'));
+    }
+    return needs;
   }
 
   renderArguments(context: RenderContext): ArgumentTree {

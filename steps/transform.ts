@@ -3,6 +3,10 @@ import type { ExpressionValue, IntegerValue, StringValue } from '../dsl/expressi
 import { JobStep, type JobStepOptions } from '../dsl/step.js';
 import { renderEnvironment, renderTags } from './common.js';
 import type { ArgumentTree, RenderContext } from './context.js';
+import type { IamContext, IamDeclaring, S3PropertySource, S3PropertyTarget, StepIamNeeds } from './iam.js';
+import { type JobKindSpec, propertyFileReadNeeds, startJobNeeds } from './iam-needs.js';
+
+const TRANSFORM_JOB: JobKindSpec = { resourceType: 'transform-job', actionNoun: 'TransformJob', label: 'transform job' };
 
 /** Settings of a Transform step; see CreateTransformJob in the SageMaker API reference. */
 export interface TransformStepProps extends JobStepOptions {
@@ -41,7 +45,7 @@ export interface TransformProperties {
 }
 
 /** A step that runs a SageMaker batch transform job. */
-export class TransformStep extends JobStep {
+export class TransformStep extends JobStep implements IamDeclaring, S3PropertySource {
   readonly type = 'Transform' as const;
   readonly localExecution = 'container' as const;
   readonly properties: TransformProperties;
@@ -57,6 +61,25 @@ export class TransformStep extends JobStep {
       transformJobStatus: new StepProperty(this, 'TransformJobStatus', 'String'),
       transformOutput: { s3OutputPath: new StepProperty(this, 'TransformOutput.S3OutputPath', 'String') },
     };
+  }
+
+  /** Returns the configured S3 folder behind `TransformOutput.S3OutputPath`. */
+  propertyS3Source(propertyPath: string): S3PropertyTarget | undefined {
+    return propertyPath === 'TransformOutput.S3OutputPath' ? { uri: this.props.outputPath, below: false } : undefined;
+  }
+
+  /**
+   * Declares the step's permissions: the pipeline role starts, watches and stops the transform
+   * job. The job runs as the execution role of its model, so the step passes no role and declares
+   * no job role.
+   */
+  iamNeeds(context: IamContext): StepIamNeeds {
+    const tagged = this.props.tags !== undefined && Object.keys(this.props.tags).length > 0;
+    const model = typeof this.props.modelName === 'string' ? `model '${this.props.modelName}'` : 'the model';
+    context.note(
+      `Step '${this.name}' runs its transform job as the execution role of ${model}; that role needs read access to the transform input and write access to the output path, and sagepipe does not derive it.`,
+    );
+    return { pipelineRole: [...startJobNeeds(context, TRANSFORM_JOB, tagged), ...propertyFileReadNeeds(context)] };
   }
 
   renderArguments(context: RenderContext): ArgumentTree {

@@ -12,7 +12,9 @@ export const compileCommand: Command = {
 Type-checks the entry file with the TypeScript compiler, evaluates it, validates the pipeline
 and writes the artifact folder: manifest.json, the pipeline definition (compact, as the API
 receives it, and pretty-printed for review), the CreatePipeline request fields, one
-CreateFeatureGroup request per feature group, and the assets. Needs no AWS credentials.
+CreateFeatureGroup request per feature group, and the assets. Under iam/ it writes a policy and
+a trust policy per role, the CI deployer's policy and trust template, and review.md; IAM lint
+errors stop the compile like validation errors. Needs no AWS credentials.
 
 Options:
   --out DIR          Artifact folder to write (replaced as a whole). Default: sagepipe.out

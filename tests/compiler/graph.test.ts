@@ -23,7 +23,7 @@ function stepNames(definition: JsonObject): unknown[] {
 test('data references add no DependsOn', () => {
   const prep = prepStep();
   const fit = trainingStep('Fit', {
-    imageUri: 'xgboost:1',
+    imageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/xgboost:1',
     instanceType: 'ml.m5.xlarge',
     outputPath: 's3://bucket/models/',
     channels: [{ name: 'train', s3Uri: prep.properties.outputs.train.s3Uri }],
@@ -43,7 +43,7 @@ test('explicit dependsOn renders by name', () => {
 test('steps are ordered after what they read', () => {
   const prep = prepStep();
   const fit = trainingStep('Fit', {
-    imageUri: 'xgboost:1',
+    imageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/xgboost:1',
     instanceType: 'ml.m5.xlarge',
     outputPath: 's3://bucket/models/',
     channels: [{ name: 'train', s3Uri: prep.properties.outputs.train.s3Uri }],
@@ -60,7 +60,7 @@ test('independent steps keep the given order', () => {
 test('referenced unlisted step is included with a warning', () => {
   const prep = prepStep();
   const fit = trainingStep('Fit', {
-    imageUri: 'xgboost:1',
+    imageUri: '123456789012.dkr.ecr.us-west-2.amazonaws.com/xgboost:1',
     instanceType: 'ml.m5.xlarge',
     outputPath: 's3://bucket/models/',
     channels: [{ name: 'train', s3Uri: prep.properties.outputs.train.s3Uri }],

@@ -92,7 +92,7 @@ type GapName = keyof typeof GAPS;
 const EXAMPLE_GAPS: Record<string, readonly GapName[]> = {
   'churn-feature-store': ['run-time-functions', 'experiment-config'],
   'telco-churn': ['run-time-functions', 'experiment-config'],
-  'churn-training': ['run-time-functions', 'experiment-config', 'parameter-enum-values', 'property-files', 'retry-exception-list'],
+  'churn-model-training': ['run-time-functions', 'experiment-config', 'parameter-enum-values', 'property-files', 'retry-exception-list'],
 };
 
 function rewriteGaps(definition: Json, gaps: readonly GapName[]): Json {
