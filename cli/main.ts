@@ -3,14 +3,17 @@ import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { generateDataCommand } from './commands/generate-data.js';
 import { iamCommand } from './commands/iam.js';
+import { planCommand } from './commands/plan.js';
 import { queryCommand } from './commands/query.js';
 import { runCommand } from './commands/run.js';
+import { startCommand } from './commands/start.js';
+import { upsertCommand } from './commands/upsert.js';
 import { validateCommand } from './commands/validate.js';
 import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserError } from './output.js';
 import { SAGEPIPE_VERSION } from './package-info.js';
 
 /** Every command, in the order `sagepipe --help` lists them. */
-const COMMANDS: readonly Command[] = [compileCommand, validateCommand, iamCommand, runCommand, queryCommand, generateDataCommand, demoCommand];
+const COMMANDS: readonly Command[] = [compileCommand, validateCommand, iamCommand, runCommand, queryCommand, generateDataCommand, demoCommand, planCommand, upsertCommand, startCommand];
 
 const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
 

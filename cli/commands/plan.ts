@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { readArtifactFolder } from '../artifact-folder.js';
+import type { Command } from '../command.js';
+import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { buildPlan, planIsBlocked } from '../deploy/plan.js';
+import { planToJson, renderPlan } from '../deploy/render-plan.js';
+import { createOutput, ExitCode, UsageError } from '../output.js';
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show what upsert would create, update or leave unchanged on AWS',
+  usage: `Usage: sagepipe plan <artifact-dir> [--add-features] [--json] [--region REGION] [--profile NAME]
+                     [--endpoint-url URL]
+
+Compares an artifact folder written by \`sagepipe compile\` with what is deployed and prints
+the plan: for each asset, feature group and the pipeline, whether upsert would create it,
+update it or leave it unchanged, with the changed fields of the pipeline definition as paths
+such as Parameters[ProcessingInstanceType].DefaultValue. Makes read-only calls only:
+DescribePipeline, ListTags, DescribeFeatureGroup and HeadObject.
+
+Symbols: + create, ~ update, = unchanged, ! conflict (upsert would stop).
+A feature group is in conflict when a compiled feature has another type than the deployed one,
+the record identifier, event time or stores differ (Feature Store cannot change them), or the
+group ended CreateFailed. Compiled features the group lacks are a conflict too, unless
+--add-features plans to add them. Deployed features the declaration lacks are only listed.
+
+Options:
+  --add-features       Plan UpdateFeatureGroup for compiled features a deployed group lacks
+  --json               Print the plan as JSON on stdout
+${awsOptionsHelp(23)}
+  -h, --help           Show this help
+
+Credentials come from the standard AWS provider chain (environment, profile, SSO, web identity,
+container or instance role).
+
+Exit codes: 0 the plan can be applied (with or without changes), 1 upsert would refuse it
+(a conflict or placeholder values) or the artifact folder is invalid, 2 bad usage,
+3 an AWS call failed.`,
+
+  async run(args) {
+    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: { 'add-features': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, ...AWS_OPTIONS } });
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0 ? 'missing the artifact folder' : `expected one artifact folder, got ${positionals.length}`);
+    }
+    const output = createOutput(values.json);
+    const folder = readArtifactFolder(positionals[0] as string);
+    const session = await openAwsSession(values, folder.manifest.pipeline.region);
+    try {
+      const plan = await buildPlan(folder, session, { addFeatures: values['add-features'] });
+      output.result(output.json ? JSON.stringify({ ok: !planIsBlocked(plan), plan: planToJson(plan) }, null, 2) : renderPlan(plan));
+      return planIsBlocked(plan) ? ExitCode.failed : ExitCode.ok;
+    } catch (error) {
+      throw toDeployError(error);
+    } finally {
+      session.destroy();
+    }
+  },
+};

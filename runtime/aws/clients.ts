@@ -1,0 +1,64 @@
+/**
+ * The AWS SDK v3 clients of the ingest runtime, built from one region and the standard
+ * credential provider chain. AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are read by the
+ * SDK itself; `endpoint` overrides them for every service.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-featurestore-runtime';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/** Static AWS credentials. */
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface AwsClientSettings {
+  readonly region: string;
+  /** Endpoint URL for every service, such as a local test endpoint. */
+  readonly endpoint?: string;
+  /** Static credentials; the standard provider chain is used when absent. */
+  readonly credentials?: StaticCredentials;
+  /** Named profile of the shared config files. */
+  readonly profile?: string;
+}
+
+export interface AwsClients {
+  readonly athena: AthenaClient;
+  readonly s3: S3Client;
+  readonly sagemaker: SageMakerClient;
+  /** Built with `maxAttempts: 1`, because the record writer retries by itself. */
+  readonly featureStore: SageMakerFeatureStoreRuntimeClient;
+  readonly sns: SNSClient;
+  /** Closes the clients' connection pools. */
+  destroy(): void;
+}
+
+export function createAwsClients(settings: AwsClientSettings, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  const common = {
+    region: settings.region,
+    ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials !== undefined ? { credentials: settings.credentials } : {}),
+    ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+  };
+  // Local endpoints have no per-bucket host names, so S3 requests put the bucket in the path.
+  const overridden = settings.endpoint !== undefined || env['AWS_ENDPOINT_URL'] !== undefined || env['AWS_ENDPOINT_URL_S3'] !== undefined;
+  const clients = {
+    athena: new AthenaClient(common),
+    s3: new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) }),
+    sagemaker: new SageMakerClient(common),
+    featureStore: new SageMakerFeatureStoreRuntimeClient({ ...common, maxAttempts: 1 }),
+    sns: new SNSClient(common),
+  };
+  return {
+    ...clients,
+    destroy: () => {
+      for (const client of Object.values(clients)) {
+        client.destroy();
+      }
+    },
+  };
+}
