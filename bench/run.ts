@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchmarkResult } from './benchmark.js';
+import { athenaReadBenchmark } from './athena-read-bench.js';
+import { awsIngestBenchmark } from './aws-ingest-bench.js';
 import { compileBenchmark } from './compile-bench.js';
 import { localIngestBenchmark } from './local-ingest-bench.js';
 import { describeMachine, loadAverages } from './machine.js';
@@ -15,7 +17,7 @@ import { REPO_ROOT } from './paths.js';
 import { type BenchRun, writeResults } from './results.js';
 
 /** Every benchmark, in the order they run. */
-export const BENCHMARKS: readonly Benchmark[] = [compileBenchmark, localIngestBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [compileBenchmark, localIngestBenchmark, awsIngestBenchmark, athenaReadBenchmark];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only NAME[,NAME]...] [--runs N] [--out DIR]
 

@@ -141,6 +141,51 @@ test('local ingest matches baseline', () => {
   }
 });
 
+test('aws ingest lands exactly once', () => {
+  const cases = benchmark('aws-ingest').cases;
+
+  assert.equal(
+    cases.map((entry) => `${String(entry['concurrency'])}@${String(entry['throttleRate'])}`),
+    ['1@0', '8@0', '32@0', '64@0', '1@0.05', '8@0.05', '32@0.05', '64@0.05'],
+  );
+  for (const entry of cases) {
+    const label = `concurrency ${String(entry['concurrency'])}, throttling ${String(entry['throttleRate'])}`;
+    assert.is(entry['exactlyOnce'], true, `${label}: exactly once`);
+    assert.equal(entry['problems'], [], `${label}: no problems`);
+    assert.is(entry['idealRecordsPerSecond'], (entry['concurrency'] as number) * 100, `${label}: ideal rate`);
+    assert.ok((entry['maxPutRecordsInFlight'] as SummaryJson).max <= (entry['concurrency'] as number), `${label}: in flight within concurrency`);
+    assertSummary(entry['recordsPerSecond'], `${label} rate`);
+  }
+});
+
+test('aws ingest throttling causes retries', () => {
+  const cases = benchmark('aws-ingest').cases;
+  const unthrottled = cases.filter((entry) => entry['throttleRate'] === 0);
+  const throttled = cases.filter((entry) => entry['throttleRate'] === 0.05);
+  const total = (entries: readonly Record<string, unknown>[], key: string): number => entries.reduce((sum, entry) => sum + (entry[key] as SummaryJson).median, 0);
+
+  assert.is(total(unthrottled, 'retries'), 0, 'no retries without throttling');
+  assert.is(total(unthrottled, 'throttledCalls'), 0, 'no throttled calls without throttling');
+  assert.ok(total(throttled, 'throttledCalls') > 0, 'throttled calls with throttling');
+  assert.ok(total(throttled, 'retries') > 0, 'retries with throttling');
+});
+
+test('athena read returns every row', () => {
+  const cases = benchmark('athena-read').cases;
+
+  assert.equal(cases.map((entry) => entry['resultPath']), ['api', 's3-csv']);
+  for (const entry of cases) {
+    assert.is(entry['rows'], 2000, `${String(entry['resultPath'])}: rows`);
+    assert.is(entry['complete'], true, `${String(entry['resultPath'])}: complete`);
+    assert.equal(entry['problems'], [], `${String(entry['resultPath'])}: no problems`);
+  }
+  // 2,000 rows plus the header row take three pages of at most 1,000 rows.
+  assert.is(cases[0]?.['getQueryResultsCalls'], 3, 'api: pages');
+  assert.is(cases[0]?.['getObjectCalls'], 0, 'api: no S3 read');
+  assert.is(cases[1]?.['getQueryResultsCalls'], 1, 's3-csv: one call for the column metadata');
+  assert.is(cases[1]?.['getObjectCalls'], 1, 's3-csv: one S3 read');
+});
+
 test('every benchmark has targets', () => {
   for (const entry of run?.benchmarks ?? []) {
     assert.ok(entry.targets.length > 0, `${entry.name}: targets`);
@@ -149,7 +194,12 @@ test('every benchmark has targets', () => {
 });
 
 test('markdown lists every benchmark', () => {
-  for (const title of ['## Compile of generated pipelines', '## Local ingest of generated messy churn rows']) {
+  for (const title of [
+    '## Compile of generated pipelines',
+    '## Local ingest of generated messy churn rows',
+    '## Feature Store record writer against the local endpoint',
+    '## Athena read: GetQueryResults paging vs the S3 result CSV',
+  ]) {
     assert.ok(markdown.includes(title), title);
   }
   assert.ok(markdown.includes(`Node ${process.version}`), 'node version');
