@@ -18,7 +18,7 @@ const THROTTLE_RATES = [0, 0.05];
 const CONCURRENCY = [1, 8, 32, 64];
 /**
  * Records per run by concurrency. At the ideal rate, 100,000 records take 1,000 s at concurrency 1
- * and 125 s at 8, so those two write fewer records; the rate is what is compared.
+ * and 125 s at 8. Those two write fewer records, because the rate is what is compared.
  */
 const FULL_RECORDS: Readonly<Record<number, number>> = { 1: 1_000, 8: 20_000, 32: 100_000, 64: 100_000 };
 const QUICK_RECORDS: Readonly<Record<number, number>> = { 1: 50, 8: 400, 32: 1_600, 64: 3_200 };
@@ -38,7 +38,7 @@ export interface AwsIngestCase {
   readonly writerPeakRssMiB: Summary;
   /** Retries per run, as the writer counted them. */
   readonly retries: Summary;
-  /** ThrottlingException answers per run, as the endpoint counted them, warm-up included. */
+  /** ThrottlingException responses per run, as the endpoint counted them, warm-up included. */
   readonly throttledCalls: Summary;
   readonly maxPutRecordsInFlight: Summary;
   /** CPU per measured record of the writer process during the timed writes, in microseconds. */
@@ -82,6 +82,7 @@ async function measureCase(context: BenchmarkContext, concurrency: number, throt
   const writerCpu: number[] = [];
   const endpointCpu: number[] = [];
   const problems: string[] = [];
+
   for (let run = 0; run < runs; run += 1) {
     context.log(`aws-ingest: concurrency ${concurrency}, throttling ${throttleRate * 100} %, ${records} records, run ${run + 1} of ${runs}`);
     // A fresh endpoint per run, so its counts cover that run alone.
@@ -105,6 +106,7 @@ async function measureCase(context: BenchmarkContext, concurrency: number, throt
       }
     }
   }
+
   const ideal = (concurrency * 1000) / LATENCY_MS;
   const recordsPerSecond = summarizeRounded(rates, 0);
   return {
@@ -146,12 +148,15 @@ function targetChecks(cases: readonly AwsIngestCase[]): TargetCheck[] {
 }
 
 async function runAwsIngestBenchmark(context: BenchmarkContext): Promise<BenchmarkResult> {
-  const cases: AwsIngestCase[] = [];
-  for (const throttleRate of THROTTLE_RATES) {
-    for (const concurrency of CONCURRENCY) {
-      cases.push(await measureCase(context, concurrency, throttleRate));
+  const measured: AwsIngestCase[] = [];
+  // Both throttling settings of one concurrency run back to back, so a change in the shared
+  // machine's load affects them alike; the table then lists them by throttling.
+  for (const concurrency of CONCURRENCY) {
+    for (const throttleRate of THROTTLE_RATES) {
+      measured.push(await measureCase(context, concurrency, throttleRate));
     }
   }
+  const cases = [...measured].sort((a, b) => a.throttleRate - b.throttleRate || a.concurrency - b.concurrency);
   return {
     name: 'aws-ingest',
     title: 'Feature Store record writer against the local endpoint',

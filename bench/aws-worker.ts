@@ -25,7 +25,7 @@ import { BENCH_FEATURE_GROUP, benchIdentifier, churnRecord } from './churn-recor
 const BATCH_SIZE = 5000;
 /** The compiled writer defaults apart from concurrency: 8 attempts, backoff from 100 ms to 20 s. */
 const WRITER_DEFAULTS: Omit<WriterConfig, 'concurrency'> = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 20_000 };
-/** Static fake credentials: the endpoint checks that requests are signed, not by whom. */
+/** Static fake credentials: the endpoint checks that requests are signed, not which key signed them. */
 const CLIENT_SETTINGS = { region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 
 export interface WriteRun {
@@ -49,13 +49,21 @@ export interface ReadRun {
   readonly lastIdentifier: string;
 }
 
-async function writeAll(writer: FeatureStoreRecordWriter, records: readonly FeatureRecord[]): Promise<Omit<WriteRun, 'records' | 'concurrency' | 'elapsedMs' | 'cpuMicros'>> {
+/**
+ * Writes `count` generated records in write() calls of BATCH_SIZE. Each batch is built just
+ * before its call, as the ingest builds its batches, so memory holds one batch at a time.
+ */
+async function writeAll(writer: FeatureStoreRecordWriter, count: number, prefix: string): Promise<Omit<WriteRun, 'records' | 'concurrency' | 'elapsedMs' | 'cpuMicros'>> {
   let written = 0;
   let retries = 0;
   const failureCodes: Record<string, number> = {};
   let failed = 0;
-  for (let start = 0; start < records.length; start += BATCH_SIZE) {
-    const result = await writer.write(BENCH_FEATURE_GROUP, records.slice(start, start + BATCH_SIZE));
+  for (let start = 0; start < count; start += BATCH_SIZE) {
+    const batch: FeatureRecord[] = [];
+    for (let index = start; index < Math.min(count, start + BATCH_SIZE); index += 1) {
+      batch.push(churnRecord(benchIdentifier(index, prefix), index));
+    }
+    const result = await writer.write(BENCH_FEATURE_GROUP, batch);
     written += result.written;
     retries += result.retries;
     failed += result.failures.length;
@@ -76,13 +84,11 @@ async function runWrite(url: string, recordCount: number, concurrency: number, w
       recordIdentifierFeatureName: 'customer_id',
       eventTimeFeatureName: 'event_time',
     });
-    const warmUp = Array.from({ length: warmUpCount }, (_, index) => churnRecord(benchIdentifier(index, 'WARMUP'), index));
-    await writeAll(writer, warmUp);
+    await writeAll(writer, warmUpCount, 'WARMUP');
 
-    const records = Array.from({ length: recordCount }, (_, index) => churnRecord(benchIdentifier(index), index));
     const cpuAtStart = process.cpuUsage();
     const started = performance.now();
-    const outcome = await writeAll(writer, records);
+    const outcome = await writeAll(writer, recordCount, 'CUST');
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
     return { records: recordCount, concurrency, elapsedMs, cpuMicros: cpu.user + cpu.system, ...outcome };

@@ -36,7 +36,7 @@ export function benchIdentifier(index: number, prefix = 'CUST'): string {
   return `${prefix}_${String(index).padStart(7, '0')}`;
 }
 
-/** A cleaned churn record as the runtime hands it to the record writer. */
+/** Builds a cleaned churn record, as the runtime hands it to the record writer. */
 export function churnRecord(identifier: string, index: number): FeatureRecord {
   const tenure = index % 73;
   return {

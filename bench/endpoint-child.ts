@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { BENCH_DIST } from './paths.js';
 
-/** What the endpoint process sets up before it starts answering. */
+/** Settings the endpoint process applies before it starts serving requests. */
 export interface EndpointSetup {
   /** Latency added to every PutRecord, in milliseconds. */
   readonly putRecordLatencyMs: number;
-  /** Fraction (0–1) of PutRecord calls answered with ThrottlingException, drawn from a seeded generator. */
+  /** Fraction (0–1) of PutRecord calls that get ThrottlingException, drawn from a seeded generator. */
   readonly throttleRate: number;
   /** A generated churn table for Athena, with the bucket its results go to. */
   readonly athena?: { readonly database: string; readonly table: string; readonly rows: number; readonly seed: number; readonly resultBucket: string };
@@ -23,7 +23,7 @@ export interface EndpointStats {
   readonly acceptedByPrefix: Readonly<Record<string, number>>;
   /** Calls received, by operation. */
   readonly operations: Readonly<Record<string, number>>;
-  /** Error answers sent, by error code. */
+  /** Error responses sent, by error code. */
   readonly errorCodes: Readonly<Record<string, number>>;
   readonly maxPutRecordsInFlight: number;
   readonly internalErrors: readonly string[];
