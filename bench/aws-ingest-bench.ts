@@ -150,7 +150,7 @@ function targetChecks(cases: readonly AwsIngestCase[]): TargetCheck[] {
 async function runAwsIngestBenchmark(context: BenchmarkContext): Promise<BenchmarkResult> {
   const measured: AwsIngestCase[] = [];
   // Both throttling settings of one concurrency run back to back, so a change in the shared
-  // machine's load affects them alike; the table then lists them by throttling.
+  // machine's load affects them alike. The table then lists them by throttling.
   for (const concurrency of CONCURRENCY) {
     for (const throttleRate of THROTTLE_RATES) {
       measured.push(await measureCase(context, concurrency, throttleRate));

@@ -51,7 +51,7 @@ export interface ReadRun {
 
 /**
  * Writes `count` generated records in write() calls of BATCH_SIZE. Each batch is built just
- * before its call, as the ingest builds its batches, so memory holds one batch at a time.
+ * before its call, as the ingest builds its batches, so only one batch is in memory at a time.
  */
 async function writeAll(writer: FeatureStoreRecordWriter, count: number, prefix: string): Promise<Omit<WriteRun, 'records' | 'concurrency' | 'elapsedMs' | 'cpuMicros'>> {
   let written = 0;
