@@ -26,10 +26,21 @@ export function writeArtifactFolder(outDir: string, artifacts: Artifacts): strin
     writeFileSync(path, file.content);
   }
   writeFileSync(join(staging, 'manifest.json'), artifacts.manifestText);
+  writeFileSync(join(staging, MANIFEST_CHECKSUM_FILE), manifestChecksumLine(artifacts.manifestText));
   rmSync(target, { recursive: true, force: true });
   mkdirSync(dirname(target), { recursive: true });
   renameSync(staging, target);
   return target;
+}
+
+/**
+ * The manifest's own SHA-256, in the format of `sha256sum`, so `sha256sum -c manifest.sha256` also
+ * checks it. The manifest lists the hashes of every other file; this file covers the manifest.
+ */
+export const MANIFEST_CHECKSUM_FILE = 'manifest.sha256';
+
+function manifestChecksumLine(manifestText: string): string {
+  return `${sha256Hex(new TextEncoder().encode(manifestText))}  manifest.json\n`;
 }
 
 /** An artifact folder read back for deploy or local runs, with every listed file verified. */
@@ -52,9 +63,21 @@ export function readArtifactFolder(directory: string): ArtifactFolder {
     throw new UserError(`${directory} is not an artifact folder: manifest.json is missing; run \`sagepipe compile\` first`, ExitCode.failed);
   }
 
+  const manifestText = readFileSync(manifestPath, 'utf8');
+  const checksumPath = join(root, MANIFEST_CHECKSUM_FILE);
+  if (!existsSync(checksumPath)) {
+    throw new UserError(`${directory} has no ${MANIFEST_CHECKSUM_FILE}, so manifest.json cannot be checked; run \`sagepipe compile\` again`, ExitCode.failed);
+  }
+  if (readFileSync(checksumPath, 'utf8') !== manifestChecksumLine(manifestText)) {
+    throw new UserError(
+      `manifest.json in ${directory} was changed after compile (its SHA-256 does not match ${MANIFEST_CHECKSUM_FILE}); run \`sagepipe compile\` again`,
+      ExitCode.failed,
+    );
+  }
+
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    data = JSON.parse(manifestText);
   } catch (error) {
     throw new UserError(`${manifestPath} is not valid JSON: ${(error as Error).message}`, ExitCode.failed);
   }

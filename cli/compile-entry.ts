@@ -13,7 +13,7 @@ export async function compileEntry(entry: string, options: { readonly typeCheck?
   if (options.typeCheck ?? true) {
     const typeIssues = typeCheckEntry(entryPath);
     if (typeIssues.some((issue) => issue.severity === 'error')) {
-      throw new UserError(`${entry} has type errors`, ExitCode.failed, typeIssues);
+      throw new UserError(`${entry} does not compile with TypeScript`, ExitCode.failed, typeIssues);
     }
   }
   const pipeline = await loadPipeline(entryPath);

@@ -7,6 +7,7 @@ import type { Issue } from '../compiler/issues.js';
 import { ConfigError } from '../dsl/config.js';
 import { ImplicitConversionError } from '../dsl/expressions.js';
 import { isPipeline, type Pipeline } from '../dsl/pipeline.js';
+import { displayPath } from './display-path.js';
 import { ExitCode, UserError } from './output.js';
 import { PACKAGE_ROOT } from './package-info.js';
 
@@ -57,7 +58,7 @@ export function typeCheckEntry(entryPath: string): Issue[] {
     let location = 'entry';
     if (file !== undefined && start !== undefined) {
       const { line, column } = file.getLineAndColumnAtPos(start);
-      location = `${relative(process.cwd(), file.getFilePath())}:${line}:${column}`;
+      location = `${displayPath(file.getFilePath())}:${line}:${column}`;
     }
     return {
       code: 'TYPE_ERROR',
@@ -79,13 +80,19 @@ export async function loadPipeline(entryPath: string): Promise<Pipeline> {
   } catch (error) {
     throw toUserError(error, entryPath);
   }
-  const exported = module.default;
+  let exported = module.default;
+  // In a package with "type": "commonjs", tsx loads the entry as CommonJS, so the namespace's
+  // default is module.exports and the pipeline is one level down.
+  const nested = (exported as { default?: unknown } | undefined)?.default;
+  if (!isPipeline(exported) && isPipeline(nested)) {
+    exported = nested;
+  }
   if (!isPipeline(exported)) {
-    throw new UserError(`the entry ${relative(process.cwd(), entryPath)} does not export a pipeline`, ExitCode.failed, [
+    throw new UserError(`the entry ${displayPath(entryPath)} does not export a pipeline`, ExitCode.failed, [
       {
         code: 'NOT_A_PIPELINE',
         severity: 'error',
-        path: relative(process.cwd(), entryPath),
+        path: displayPath(entryPath),
         message: 'the default export is not a pipeline',
         value: typeof exported,
         rule: 'the entry file’s default export is the value returned by pipeline(...)',
@@ -99,26 +106,26 @@ export async function loadPipeline(entryPath: string): Promise<Pipeline> {
 function toUserError(error: unknown, entryPath: string): UserError {
   if (error instanceof ConfigError || (error as Error | undefined)?.name === 'ConfigError') {
     const configError = error as ConfigError;
-    return new UserError(`invalid config file ${relative(process.cwd(), configError.configPath)}`, ExitCode.failed, configError.issues);
+    return new UserError(`invalid config file ${displayPath(configError.configPath)}`, ExitCode.failed, configError.issues);
   }
   const where = userFrame(error);
   if (error instanceof ImplicitConversionError || (error as Error | undefined)?.name === 'ImplicitConversionError') {
-    return new UserError((error as Error).message, ExitCode.failed, [
+    return new UserError(`evaluating ${relative(process.cwd(), entryPath)} failed`, ExitCode.failed, [
       {
         code: 'IMPLICIT_CONVERSION',
         severity: 'error',
-        path: where ?? relative(process.cwd(), entryPath),
+        path: where ?? displayPath(entryPath),
         message: (error as Error).message,
         fix: 'replace the template literal or String() call with str`...` or join([...])',
       },
     ]);
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new UserError(`evaluating ${relative(process.cwd(), entryPath)} failed${where ? ` at ${where}` : ''}: ${message}`, ExitCode.failed, [
+  return new UserError(`evaluating ${displayPath(entryPath)} failed${where ? ` at ${where}` : ''}: ${message}`, ExitCode.failed, [
     {
       code: 'ENTRY_FAILED',
       severity: 'error',
-      path: where ?? relative(process.cwd(), entryPath),
+      path: where ?? displayPath(entryPath),
       message,
       fix: 'fix the error in the entry file; set SAGEPIPE_DEBUG=1 to print the stack trace',
     },
@@ -140,7 +147,7 @@ function userFrame(error: unknown): string | undefined {
     if (file.includes('/node_modules/') || file.startsWith('node:') || SAGEPIPE_FOLDERS.some((folder) => file.startsWith(folder))) {
       continue;
     }
-    return `${relative(process.cwd(), file.split('?')[0] as string)}:${match[2]}:${match[3]}`;
+    return `${displayPath(file.split('?')[0] as string)}:${match[2]}:${match[3]}`;
   }
   return undefined;
 }

@@ -22,12 +22,16 @@ Usage: sagepipe <command> [options]
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(15)}${command.summary}`).join('\n')}
 
-Run \`sagepipe <command> --help\` for the options of a command.
-Exit codes: 0 ok, 1 problems found or a run failed, 2 bad usage, 3 an AWS call failed.`;
+Run \`sagepipe <command> --help\` (or \`sagepipe help <command>\`) for the options of a command.
+Exit codes: 0 ok, 1 problems found or a run failed, 2 bad usage, 3 an AWS call failed.
+Environment: SAGEPIPE_DEBUG=1 prints the stack trace of an internal error.`;
 
 /** Runs the CLI and returns the exit code; only this function and the launcher deal with process state. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest[0] !== undefined) {
+    return runCli([rest[0], '--help']);
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${GENERAL_USAGE()}\n`);
     return name === undefined ? ExitCode.usage : ExitCode.ok;

@@ -49,14 +49,14 @@ export function createOutput(json: boolean): Output {
   };
 }
 
-/** Prints issues for people, errors first, with a closing count. */
-export function printIssues(output: Output, issues: readonly Issue[]): void {
+/** Prints issues for people, errors first, with a closing count unless `summary` is false. */
+export function printIssues(output: Output, issues: readonly Issue[], options: { readonly summary?: boolean } = {}): void {
   const errors = issues.filter((issue) => issue.severity === 'error');
   const warnings = issues.filter((issue) => issue.severity === 'warning');
   for (const issue of [...errors, ...warnings]) {
     output.diagnostic(formatIssue(issue));
   }
-  if (issues.length > 0) {
+  if (issues.length > 0 && (options.summary ?? true)) {
     output.diagnostic(`${errors.length} error(s), ${warnings.length} warning(s)`);
   }
 }

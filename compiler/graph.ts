@@ -3,6 +3,8 @@ import type { Parameter } from '../dsl/parameters.js';
 import { type Step, isStep } from '../dsl/step.js';
 import { type ArgumentTree, FieldPath } from '../steps/context.js';
 import type { IssueCollector } from './issues.js';
+import { closestName } from '../schemas/suggest.js';
+import { MinHeap } from './min-heap.js';
 import { createRenderContext, type CompileSession } from './render-context.js';
 import { forEachExpression } from './tree.js';
 
@@ -183,7 +185,7 @@ function checkNames(nodes: ReadonlyMap<Step, StepNode>, issues: IssueCollector):
       issues.error('INVALID_STEP_NAME', `steps.${String(step.name)}`, `step name '${String(step.name)}' is invalid`, {
         value: step.name,
         rule: 'step names are 1-64 letters, digits, _ and -',
-        fix: 'rename the step, for example IngestToFeatureStore',
+        fix: `rename the step, for example '${suggestStepName(String(step.name))}'`,
       });
     }
     if (step.displayName !== undefined && !STEP_NAME.test(step.displayName)) {
@@ -407,81 +409,7 @@ function orderSteps(siblings: readonly Step[], nodes: ReadonlyMap<Step, StepNode
   return ordered;
 }
 
-/** A binary min-heap, for taking ready steps in their given order in O(log n). */
-class MinHeap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly compare: (a: T, b: T) => number) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const items = this.items;
-    items.push(item);
-    let child = items.length - 1;
-    while (child > 0) {
-      const parent = (child - 1) >> 1;
-      if (this.compare(items[child] as T, items[parent] as T) >= 0) {
-        break;
-      }
-      [items[child], items[parent]] = [items[parent] as T, items[child] as T];
-      child = parent;
-    }
-  }
-
-  pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let parent = 0;
-      for (;;) {
-        const left = parent * 2 + 1;
-        const right = left + 1;
-        let smallest = parent;
-        if (left < items.length && this.compare(items[left] as T, items[smallest] as T) < 0) {
-          smallest = left;
-        }
-        if (right < items.length && this.compare(items[right] as T, items[smallest] as T) < 0) {
-          smallest = right;
-        }
-        if (smallest === parent) {
-          break;
-        }
-        [items[parent], items[smallest]] = [items[smallest] as T, items[parent] as T];
-        parent = smallest;
-      }
-    }
-    return top;
-  }
-}
-
-function closestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
+function suggestStepName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return cleaned === '' ? 'MyStep' : cleaned;
 }

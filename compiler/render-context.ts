@@ -42,6 +42,24 @@ export interface CompileSession {
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+/** Says which part of a text that is not an S3 URI is wrong, for the INVALID_S3_URI message. */
+export function describeS3UriProblem(text: string): string {
+  if (!text.startsWith('s3://')) {
+    return /^s3:\/\//i.test(text) ? 'the scheme must be written in lower case, s3://' : 'it does not start with s3://';
+  }
+  const bucket = text.slice('s3://'.length).split('/')[0] ?? '';
+  if (bucket === '') {
+    return 'the bucket name is missing';
+  }
+  if (bucket.length < 3 || bucket.length > 63) {
+    return `the bucket name '${bucket}' has ${bucket.length} characters, not 3 to 63`;
+  }
+  if (/[^a-z0-9.-]/.test(bucket)) {
+    return `the bucket name '${bucket}' contains characters other than lower-case letters, digits, dots and hyphens`;
+  }
+  return `the bucket name '${bucket}' must start and end with a letter or digit`;
+}
+
 function bucketForUris(bucket: string | undefined): string {
   if (bucket === undefined) {
     return 'missing-asset-bucket';
@@ -192,9 +210,9 @@ export function createRenderContext(session: CompileSession, stepPath: FieldPath
         report({
           code: 'INVALID_S3_URI',
           path,
-          message: `'${value}' is not an S3 URI`,
+          message: `'${value}' is not an S3 URI: ${describeS3UriProblem(value)}`,
           value,
-          rule: 'S3 URIs look like s3://bucket/key, with a valid bucket name',
+          rule: 'S3 URIs look like s3://bucket/key; bucket names are 3-63 lower-case letters, digits, dots and hyphens',
           fix: 'write the location as s3://<bucket>/<prefix>',
         });
         return value;
@@ -313,7 +331,7 @@ export function createRenderContext(session: CompileSession, stepPath: FieldPath
       path,
       message: `step field expects ${expected}, but ${value.describe()} has type ${value.valueType ?? 'unknown'}`,
       value,
-      rule: `this field takes a ${expected} value or expression`,
+      rule: `this field takes ${/^[AEIOU]/.test(expected) ? 'an' : 'a'} ${expected} value or expression`,
       fix: `pass a literal or an expression of type ${expected}`,
     });
   }

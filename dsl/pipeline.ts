@@ -14,7 +14,13 @@ export interface ExperimentConfigProps {
 /** Where `upsert` uploads assets (the ingest runtime and its configs), content-addressed. */
 export interface AssetLocationProps {
   readonly bucket: string;
-  /** Key prefix without leading or trailing slashes. @default 'sagepipe' */
+  /**
+   * Key prefix under which sagepipe uploads its files, without leading or trailing slashes.
+   * sagepipe appends `assets/<sha256>/` to it: with `prefix: 'ml/churn'` the runtime bundle
+   * goes to `ml/churn/assets/<sha256>/ingest.mjs`, and with `prefix: 'assets'` to
+   * `assets/assets/<sha256>/ingest.mjs`. An empty prefix puts them under `assets/` at the
+   * bucket root. @default 'sagepipe'
+   */
   readonly prefix?: string;
 }
 

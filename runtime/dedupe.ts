@@ -2,10 +2,13 @@
  * Duplicate resolution in bounded memory. Within one run, the record with the latest event time
  * wins for each identifier, and an exact tie keeps the row that came last in source order.
  *
- * Records are held in memory up to a limit. Past it, the held records are sorted by
- * (identifier, event time, source row) and spilled to a temporary run file, and the runs are
- * merged at the end. Merging keeps the last record of each identifier in that order, which is
- * the winner. DuckDB is not used, because this code also runs inside the bundled runtime.
+ * Entries are held in memory up to a limit. Past it, the held entries are sorted and spilled to
+ * a temporary run file, and the runs are merged at the end. The order is by identifier, then by
+ * event time and source row from the latest down. In that order the first entry of each
+ * identifier is the winner and every later one lost, so the merge reports each dropped row with
+ * its winner while it streams, and memory stays bounded. An entry that is already known to lose
+ * keeps only its row, identifier and event time. DuckDB is not used, because this code also runs
+ * inside the bundled runtime.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -31,26 +34,56 @@ export interface DedupeOptions {
   readonly logger: Logger;
 }
 
-/** A record with its 1-based source row, which breaks ties between equal event times. */
+/** A row that lost against another row of the same record identifier, for duplicates.jsonl. */
+export interface DroppedDuplicate {
+  /** 1-based source row of the dropped row. */
+  readonly row: number;
+  readonly identifier: string;
+  /** The dropped row's event time as it would have been sent. */
+  readonly eventTime: string;
+  /** 1-based source row of the row that won. */
+  readonly winningRow: number;
+}
+
+/** Receives each dropped row while `winners` streams. */
+export type DuplicateHandler = (duplicate: DroppedDuplicate) => Promise<void>;
+
+/**
+ * A record with its 1-based source row, which breaks ties between equal event times. `lost`
+ * marks an entry that another entry of its identifier beats; its record keeps no values.
+ */
 interface Entry {
   readonly row: number;
   readonly record: FeatureRecord;
+  readonly lost?: true;
 }
 
-/** Orders entries by identifier, then event time, then source row; the last of an identifier wins. */
+/**
+ * Orders entries by identifier, then from the latest event time down, then from the last
+ * source row up, so the first entry of an identifier is its winner.
+ */
 function compareEntries(a: Entry, b: Entry): number {
   if (a.record.identifier !== b.record.identifier) {
     return a.record.identifier < b.record.identifier ? -1 : 1;
   }
   if (a.record.eventTimeMs !== b.record.eventTimeMs) {
-    return a.record.eventTimeMs - b.record.eventTimeMs;
+    return b.record.eventTimeMs - a.record.eventTimeMs;
   }
-  return a.row - b.row;
+  return b.row - a.row;
+}
+
+/** Keeps what duplicates.jsonl needs of a losing entry and drops its feature values. */
+function asLost(entry: Entry): Entry {
+  const { identifier, eventTime, eventTimeMs } = entry.record;
+  return { row: entry.row, record: { identifier, eventTime, eventTimeMs, values: [] }, lost: true };
 }
 
 /** Collects records, then yields one winner per identifier, sorted by identifier. */
 export class DuplicateResolver {
+  /** The best entry so far of each identifier held in memory. */
   private held = new Map<string, Entry>();
+  /** Held entries that lost against an entry of `held`. */
+  private lost: Entry[] = [];
   private readonly runs: string[] = [];
   private directory: string | undefined;
   private droppedCount = 0;
@@ -62,7 +95,10 @@ export class DuplicateResolver {
     this.fanIn = Math.max(2, options.mergeFanIn ?? DEFAULT_MERGE_FAN_IN);
   }
 
-  /** Rows dropped because a later row of the same identifier won. */
+  /**
+   * Rows dropped because another row of the same identifier won. Rows are counted as `winners`
+   * reports them, so the count is final only once `winners` has finished.
+   */
   get dropped(): number {
     return this.droppedCount;
   }
@@ -76,25 +112,40 @@ export class DuplicateResolver {
   async add(record: FeatureRecord, row: number): Promise<void> {
     const entry = { row, record };
     const current = this.held.get(record.identifier);
-    if (current !== undefined) {
-      this.droppedCount += 1;
-      if (compareEntries(entry, current) > 0) {
-        this.held.set(record.identifier, entry);
-      }
-      return;
+    if (current === undefined) {
+      this.held.set(record.identifier, entry);
+    } else if (compareEntries(entry, current) < 0) {
+      this.held.set(record.identifier, entry);
+      this.lost.push(asLost(current));
+    } else {
+      this.lost.push(asLost(entry));
     }
-    this.held.set(record.identifier, entry);
-    if (this.held.size >= this.memoryRecords) {
+    if (this.held.size + this.lost.length >= this.memoryRecords) {
       await this.spill();
     }
   }
 
-  /** Yields the winning records in batches of at most `batchSize`, then removes the run files. */
-  async *winners(batchSize: number): AsyncGenerator<FeatureRecord[]> {
+  /**
+   * Yields the winning records in batches of at most `batchSize`, then removes the run files.
+   * Each dropped row goes to `onDuplicate` as soon as its identifier's winner is known, which
+   * is before the batch that contains the winner is yielded.
+   */
+  async *winners(batchSize: number, onDuplicate?: DuplicateHandler): AsyncGenerator<FeatureRecord[]> {
     try {
-      const source = this.runs.length === 0 ? this.sortedHeld() : await this.mergedRuns();
+      const sorted = this.runs.length === 0 ? this.sortedHeld() : await this.mergedRuns();
       let batch: FeatureRecord[] = [];
-      for await (const entry of source) {
+      let winner: Entry | undefined;
+      for await (const entry of sorted) {
+        if (winner !== undefined && winner.record.identifier === entry.record.identifier) {
+          this.droppedCount += 1;
+          await onDuplicate?.({ row: entry.row, identifier: entry.record.identifier, eventTime: entry.record.eventTime, winningRow: winner.row });
+          continue;
+        }
+        if (entry.lost === true) {
+          // Every lost entry has a better entry of its identifier, which sorts before it.
+          throw new Error(`duplicate resolution lost the winner of record identifier '${entry.record.identifier}'`);
+        }
+        winner = entry;
         batch.push(entry.record);
         if (batch.length >= batchSize) {
           yield batch;
@@ -119,8 +170,9 @@ export class DuplicateResolver {
   }
 
   private *sortedHeld(): Generator<Entry> {
-    const entries = [...this.held.values()].sort(compareEntries);
+    const entries = [...this.held.values(), ...this.lost].sort(compareEntries);
     this.held = new Map();
+    this.lost = [];
     yield* entries;
   }
 
@@ -133,7 +185,7 @@ export class DuplicateResolver {
   }
 
   private async mergedRuns(): Promise<AsyncIterable<Entry>> {
-    if (this.held.size > 0) {
+    if (this.held.size + this.lost.length > 0) {
       await this.spill();
     }
     let runs = [...this.runs];
@@ -148,43 +200,44 @@ export class DuplicateResolver {
           continue;
         }
         const path = join(this.directory as string, `merge-${pass}-${String(start).padStart(6, '0')}.jsonl`);
-        await writeRun(path, this.mergeLatest(group));
+        await writeRun(path, markLosers(mergeSorted(group)));
         await Promise.all(group.map((run) => rm(run, { force: true })));
         next.push(path);
       }
       runs = next;
       pass += 1;
     }
-    return this.mergeLatest(runs);
+    return mergeSorted(runs);
   }
+}
 
-  /** Merges sorted runs and keeps the last entry of each identifier, counting the others as dropped. */
-  private async *mergeLatest(paths: readonly string[]): AsyncGenerator<Entry> {
-    const readers = paths.map((path) => readRun(path));
-    const heap = new EntryHeap();
-    for (const [index, reader] of readers.entries()) {
-      const first = await reader.next();
-      if (first.done !== true) {
-        heap.push({ entry: first.value, source: index });
-      }
+/** Merges sorted runs into one sorted stream of every entry. */
+async function* mergeSorted(paths: readonly string[]): AsyncGenerator<Entry> {
+  const readers = paths.map((path) => readRun(path));
+  const heap = new EntryHeap();
+  for (const [index, reader] of readers.entries()) {
+    const first = await reader.next();
+    if (first.done !== true) {
+      heap.push({ entry: first.value, source: index });
     }
-    let pending: Entry | undefined;
-    while (heap.size > 0) {
-      const { entry, source } = heap.pop();
-      const following = await (readers[source] as AsyncGenerator<Entry>).next();
-      if (following.done !== true) {
-        heap.push({ entry: following.value, source });
-      }
-      if (pending !== undefined && pending.record.identifier === entry.record.identifier) {
-        this.droppedCount += 1;
-      } else if (pending !== undefined) {
-        yield pending;
-      }
-      pending = entry;
+  }
+  while (heap.size > 0) {
+    const { entry, source } = heap.pop();
+    const following = await (readers[source] as AsyncGenerator<Entry>).next();
+    if (following.done !== true) {
+      heap.push({ entry: following.value, source });
     }
-    if (pending !== undefined) {
-      yield pending;
-    }
+    yield entry;
+  }
+}
+
+/** Slims every entry after the first of its identifier, so intermediate runs shrink. */
+async function* markLosers(entries: AsyncIterable<Entry>): AsyncGenerator<Entry> {
+  let identifier: string | undefined;
+  for await (const entry of entries) {
+    const first = entry.record.identifier !== identifier;
+    identifier = entry.record.identifier;
+    yield first || entry.lost === true ? entry : asLost(entry);
   }
 }
 

@@ -3,6 +3,7 @@
  * written: describe, create when not found, treat a concurrent create as a race and describe
  * again, and poll with backoff until the group is ready or the timeout passes.
  */
+import { compareFeatureGroup, formatDifference } from './feature-group-schema.js';
 import type { IngestFeatureGroupConfig } from './ingest-config.js';
 import {
   type Clock,
@@ -58,26 +59,30 @@ export async function ensureFeatureGroup(config: IngestFeatureGroupConfig, deps:
   checkStatus(config.name, description);
 
   const expected = expectedDefinitions(config);
-  const comparison = compareDefinitions(config, expected, description);
-  if (comparison.differences.length > 0) {
+  const differences = compareFeatureGroup(description, config.createRequest);
+  const conflicts = differences.filter((difference) => !difference.additive && difference.kind !== 'feature-unexpected');
+  if (conflicts.length > 0) {
     throw new FeatureGroupError(
-      `feature group '${config.name}' exists with other definitions than the config:\n  ${comparison.differences.join('\n  ')}\n` +
+      `feature group '${config.name}' exists with other definitions than the config:\n  ${conflicts.map(formatDifference).join('\n  ')}\n` +
         'Features cannot be removed or retyped: restore the old declarations, or write to a new feature group name',
     );
   }
-  if (comparison.extra.length > 0) {
-    logger.warn({ featureGroup: config.name, features: comparison.extra }, 'feature group has features the config does not declare; records leave them out');
+  const extra = differences.filter((difference) => difference.kind === 'feature-unexpected').map((difference) => difference.path);
+  if (extra.length > 0) {
+    logger.warn({ featureGroup: config.name, features: extra }, 'feature group has features the config does not declare; records leave them out');
   }
-  if (comparison.missing.length === 0) {
+  const missingNames = new Set(differences.filter((difference) => difference.additive).map((difference) => difference.path));
+  const missing = expected.filter((definition) => missingNames.has(`FeatureDefinitions[${definition.FeatureName}]`));
+  if (missing.length === 0) {
     return description;
   }
   if (!config.allowFeatureAdditions) {
     throw new FeatureGroupError(
-      `feature group '${config.name}' lacks the features ${comparison.missing.map((item) => `'${item.FeatureName}'`).join(', ')} that the config declares. ` +
+      `feature group '${config.name}' lacks the features ${missing.map((item) => `'${item.FeatureName}'`).join(', ')} that the config declares. ` +
         'Set allowFeatureAdditions on the ingest step to add them, or write to a new feature group name',
     );
   }
-  return addMissingFeatures(config, deps, comparison.missing);
+  return addMissingFeatures(config, deps, missing);
 }
 
 async function addMissingFeatures(
@@ -152,41 +157,3 @@ export function expectedDefinitions(config: IngestFeatureGroupConfig): FeatureDe
   return Array.isArray(definitions) ? (definitions as FeatureDefinition[]) : [];
 }
 
-interface Comparison {
-  readonly differences: string[];
-  readonly missing: FeatureDefinition[];
-  readonly extra: string[];
-}
-
-function compareDefinitions(config: IngestFeatureGroupConfig, expected: readonly FeatureDefinition[], actual: FeatureGroupDescription): Comparison {
-  const differences: string[] = [];
-  if (actual.recordIdentifierFeatureName !== config.recordIdentifierFeatureName) {
-    differences.push(`record identifier: the group has '${actual.recordIdentifierFeatureName}', the config '${config.recordIdentifierFeatureName}'`);
-  }
-  if (actual.eventTimeFeatureName !== config.eventTimeFeatureName) {
-    differences.push(`event time feature: the group has '${actual.eventTimeFeatureName}', the config '${config.eventTimeFeatureName}'`);
-  }
-  const existing = new Map(actual.featureDefinitions.map((definition) => [definition.FeatureName, definition]));
-  const missing: FeatureDefinition[] = [];
-  for (const definition of expected) {
-    const current = existing.get(definition.FeatureName);
-    if (current === undefined) {
-      missing.push(definition);
-      continue;
-    }
-    const have = describeDefinition(current);
-    const want = describeDefinition(definition);
-    if (have !== want) {
-      differences.push(`feature '${definition.FeatureName}': the group has ${have}, the config ${want}`);
-    }
-  }
-  const declared = new Set(expected.map((definition) => definition.FeatureName));
-  const extra = actual.featureDefinitions.map((definition) => definition.FeatureName).filter((name) => !declared.has(name));
-  return { differences, missing, extra };
-}
-
-function describeDefinition(definition: FeatureDefinition): string {
-  const collection = definition.CollectionType === undefined ? '' : ` ${definition.CollectionType}`;
-  const dimension = definition.CollectionConfig?.VectorConfig?.Dimension;
-  return `${definition.FeatureType}${collection}${dimension === undefined ? '' : ` of dimension ${dimension}`}`;
-}

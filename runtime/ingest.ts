@@ -1,13 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { formatEventTime } from './clean/event-time.js';
-import { RowCleaner } from './clean/row-cleaner.js';
-import { DuplicateResolver } from './dedupe.js';
+import { type DroppedDuplicate, DuplicateResolver } from './dedupe.js';
 import { ensureFeatureGroup } from './ensure-feature-group.js';
 import type { IngestConfig } from './ingest-config.js';
 import { buildFailureNotification } from './notification.js';
 import type { IngestPorts, LineWriter } from './ports.js';
 import type { IngestReport } from './report.js';
-import { FAILURES_FILE, IngestTally, REJECTS_FILE, writeFailure, writeRejectedRow, writeReport } from './report-writer.js';
+import { readAndClean } from './read-source.js';
+import { DUPLICATES_FILE, FAILURES_FILE, IngestTally, REJECTS_FILE, writeDuplicate, writeFailure, writeReport } from './report-writer.js';
 
 /** Progress of a running ingest, for the CLI's progress line. */
 export interface IngestProgress {
@@ -27,6 +26,12 @@ export interface IngestOptions {
   readonly dedupeMemoryRecords?: number;
   /** Parent folder of the duplicate resolution's run files. @default the system's temporary folder */
   readonly tempDirectory?: string;
+  /**
+   * Level of the two lines that log the run's own failure ('ingest failed' and 'ingest finished
+   * with a failure'). A caller that prints the failure itself, such as the local CLI, lowers it
+   * so that the failure is not shown twice. @default 'error'
+   */
+  readonly failureLogLevel?: 'error' | 'info';
 }
 
 export interface IngestOutcome {
@@ -45,6 +50,7 @@ export interface IngestOutcome {
  */
 export async function runIngest(config: IngestConfig, ports: IngestPorts, options: IngestOptions = {}): Promise<IngestOutcome> {
   const { logger, clock } = ports;
+  const logFailure = options.failureLogLevel === 'info' ? logger.info.bind(logger) : logger.error.bind(logger);
   const startedAt = options.startTime ?? clock.now();
   const startedMs = performance.now();
   const tally = new IngestTally(config);
@@ -63,11 +69,12 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
   try {
     const rejects = await ports.output.openLineWriter(REJECTS_FILE);
     writers.push(rejects);
+    const duplicates = await ports.output.openLineWriter(DUPLICATES_FILE);
+    writers.push(duplicates);
     const failures = await ports.output.openLineWriter(FAILURES_FILE);
     writers.push(failures);
 
     await timed(tally, 'readAndClean', () => readAndClean(config, ports, { tally, resolver, rejects, startedAt, progress }));
-    tally.duplicatesDropped = resolver.dropped;
     logger.info({ counts: tally.counts }, 'source read and cleaned');
 
     const group = await timed(tally, 'ensureFeatureGroup', () =>
@@ -75,13 +82,13 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
     );
     logger.info({ featureGroup: group.name, status: group.status }, 'feature group is ready');
 
-    await timed(tally, 'write', () => writeRecords(config, ports, { tally, resolver, failures, progress }));
+    await timed(tally, 'write', () => writeRecords(config, ports, { tally, resolver, duplicates, failures, progress }));
     logger.info({ counts: tally.counts, retries: tally.retries }, 'records written');
     error = thresholdError(config, tally);
   } catch (caught) {
     error = errorText(caught);
     // The message names the fix, and the stack helps only when debugging sagepipe itself.
-    logger.error({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
+    logFailure({ error, errorName: caught instanceof Error ? caught.name : typeof caught }, 'ingest failed');
     logger.debug({ err: caught }, 'ingest failure details');
   } finally {
     await resolver.cleanUp().catch((cleanUpError: unknown) => logger.warn({ err: cleanUpError }, 'removing the temporary run files failed'));
@@ -103,59 +110,25 @@ export async function runIngest(config: IngestConfig, ports: IngestPorts, option
   }
   if (error !== null) {
     await notifyFailure(config, ports, report, options);
-    logger.error({ error, counts: report.counts }, 'ingest finished with a failure');
+    logFailure({ error, counts: report.counts }, 'ingest finished with a failure');
   } else {
     logger.info({ counts: report.counts }, 'ingest finished');
   }
   return { succeeded: error === null, report };
 }
 
-interface ReadState {
-  readonly tally: IngestTally;
-  readonly resolver: DuplicateResolver;
-  readonly rejects: LineWriter;
-  readonly startedAt: Date;
-  readonly progress: () => void;
-}
-
-/** Streams the source batch by batch, cleaning each row; nothing but the resolver keeps rows. */
-async function readAndClean(config: IngestConfig, ports: IngestPorts, state: ReadState): Promise<void> {
-  const eventTimeFeature = config.features.find((feature) => feature.name === config.featureGroup.eventTimeFeatureName);
-  const ingestTime =
-    config.eventTime.from === 'ingest-time' ? formatEventTime(state.startedAt.getTime(), eventTimeFeature?.type ?? 'String') : undefined;
-  let cleaner: RowCleaner | undefined;
-  try {
-    for await (const batch of ports.source.read(config.source, config.batchSize)) {
-      cleaner ??= new RowCleaner(config, batch.columns, ingestTime);
-      for (const row of batch.rows) {
-        state.tally.read += 1;
-        const cleaned = cleaner.clean(row, state.tally.read);
-        if (cleaned.kind === 'rejected') {
-          state.tally.countRejected(cleaned.rejected);
-          await writeRejectedRow(state.rejects, cleaned.rejected);
-        } else {
-          state.tally.countMissing(cleaned.missingFeatures);
-          await state.resolver.add(cleaned.record, state.tally.read);
-        }
-      }
-      state.progress();
-    }
-  } finally {
-    await ports.source.close?.();
-  }
-}
-
 interface WriteState {
   readonly tally: IngestTally;
   readonly resolver: DuplicateResolver;
+  readonly duplicates: LineWriter;
   readonly failures: LineWriter;
   readonly progress: () => void;
 }
 
 async function writeRecords(config: IngestConfig, ports: IngestPorts, state: WriteState): Promise<void> {
   try {
-    for await (const batch of state.resolver.winners(config.batchSize)) {
-      // The resolver has seen every row once winners start, so its count is final here.
+    const onDuplicate = (duplicate: DroppedDuplicate): Promise<void> => writeDuplicate(state.duplicates, duplicate);
+    for await (const batch of state.resolver.winners(config.batchSize, onDuplicate)) {
       state.tally.duplicatesDropped = state.resolver.dropped;
       const result = await ports.writer.write(config.featureGroup.name, batch);
       state.tally.written += result.written;

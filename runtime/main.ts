@@ -10,7 +10,7 @@ import { S3ObjectStore } from './aws/s3-object-store.js';
 import type { IngestConfig } from './ingest-config.js';
 import { runIngest } from './ingest.js';
 import { IngestConfigError, loadIngestConfig } from './load-config.js';
-import { FileObjectStore } from './local/file-object-store.js';
+import { FileObjectStore } from './file-object-store.js';
 import { createRuntimeLogger } from './logger.js';
 import type { Logger } from './ports.js';
 import { notifyStartupFailure, readStartupContext, type StartupContext } from './startup-failure.js';
@@ -21,7 +21,8 @@ Runs a sagepipe feature-store ingest step: queries Athena, cleans the rows, crea
 feature group if needed, writes the records and the report, and notifies SNS on failure.
 
 Environment:
-  SAGEPIPE_STEP_NAME, SAGEPIPE_PROCESSING_JOB_NAME   Step and job names for the report and notifications
+  SAGEPIPE_PIPELINE_NAME, SAGEPIPE_STEP_NAME,       Pipeline, step and job names for the report and
+  SAGEPIPE_PROCESSING_JOB_NAME                       notifications
   SAGEPIPE_NOTIFY_TOPIC_ARN, SAGEPIPE_NOTIFY_TITLE   Where failures are sent when the config cannot be read
   SAGEPIPE_LOG_LEVEL                                 debug, info (default), warn or error
   AWS_ENDPOINT_URL                                   Endpoint for every AWS service (tests, VPC endpoints)
@@ -94,7 +95,7 @@ async function runWithConfig(config: IngestConfig, startup: StartupContext, logg
       topicArn: config.notification?.topicArn ?? startup.topicArn,
       title: config.notification?.title ?? startup.title,
     };
-    await notifyStartupFailure(error, context, logger, config.pipelineName);
+    await notifyStartupFailure(error, { ...context, pipelineName: config.pipelineName }, logger);
     return 1;
   } finally {
     clients.destroy();

@@ -20,11 +20,43 @@ export interface SourceBatch {
   readonly rows: readonly (readonly RawValue[])[];
 }
 
+/** A line of a source file that the source could not parse into a row, such as a CSV line with an extra field. */
+export interface UnparsedSourceLine {
+  /** The table the line belongs to, as `database.table`. */
+  readonly table: string;
+  /** 1-based line number in the file, counting the header and every line break. */
+  readonly line: number;
+  /** The raw text of the line; a record whose quoted value spans lines keeps its line breaks. */
+  readonly text: string;
+  /** The problems of the line, one message each. */
+  readonly problems: readonly string[];
+}
+
 /** Runs the source query and streams its rows. */
 export interface QuerySource {
   /** Yields the result in batches of at most `batchSize` rows; memory must not grow with the result. */
   read(source: AthenaSourceConfig, batchSize: number): AsyncIterable<SourceBatch>;
+  /**
+   * Yields the lines that the last `read` skipped because they could not be parsed into rows.
+   * Call it after `read` has finished and before `close`. Sources that never skip a line leave
+   * it out.
+   */
+  unparsedLines?(): AsyncIterable<UnparsedSourceLine>;
   close?(): Promise<void>;
+}
+
+/** Raised by a QuerySource when the source table lacks columns that the query selects. */
+export class SourceColumnsNotFoundError extends Error {
+  constructor(
+    /** The table, as `database.table`. */
+    readonly table: string,
+    readonly missingColumns: readonly string[],
+    /** Every column the table has, in table order. */
+    readonly tableColumns: readonly string[],
+  ) {
+    super(`the source table ${table} has no column ${missingColumns.map((column) => `'${column}'`).join(', ')}`);
+    this.name = 'SourceColumnsNotFoundError';
+  }
 }
 
 /** Appends lines to one object, such as `rejects.jsonl`. */
@@ -156,7 +188,7 @@ export interface Logger {
 /** Everything the ingest pipeline needs from the outside. */
 export interface IngestPorts {
   readonly source: QuerySource;
-  /** Where report.json, rejects.jsonl and failures.jsonl go. */
+  /** Where report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl go. */
   readonly output: ObjectStore;
   readonly featureGroups: FeatureGroupControl;
   readonly writer: RecordWriter;

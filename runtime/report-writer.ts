@@ -1,15 +1,22 @@
 /**
  * The counters of an ingest run and the files it leaves in its output folder: report.json,
- * rejects.jsonl (one rejected row per line) and failures.jsonl (one failed record per line).
+ * rejects.jsonl (one rejected row per line), duplicates.jsonl (one dropped duplicate per line)
+ * and failures.jsonl (one failed record per line).
  */
+import type { RejectCode } from './clean/outcome.js';
 import type { RejectedRow } from './clean/row-cleaner.js';
+import type { DroppedDuplicate } from './dedupe.js';
 import type { IngestConfig } from './ingest-config.js';
-import type { LineWriter, ObjectStore, RecordFailure } from './ports.js';
+import type { LineWriter, ObjectStore, RecordFailure, UnparsedSourceLine } from './ports.js';
 import type { IngestCounts, IngestReport } from './report.js';
 
 export const REPORT_FILE = 'report.json';
 export const REJECTS_FILE = 'rejects.jsonl';
+export const DUPLICATES_FILE = 'duplicates.jsonl';
 export const FAILURES_FILE = 'failures.jsonl';
+
+/** Reason code of a source line that the source could not parse into a row. */
+export const MALFORMED_SOURCE_ROW: RejectCode = 'MALFORMED_SOURCE_ROW';
 
 /** Counts what a run did; the ingest stages update it and `toReport` freezes it. */
 export class IngestTally {
@@ -30,8 +37,18 @@ export class IngestTally {
 
   /** Counts a rejected row once under each distinct reason code it has. */
   countRejected(row: RejectedRow): void {
+    this.countRejectedCodes(row.reasons.map((reason) => reason.code));
+  }
+
+  /** Counts a source line that could not be parsed as a row that was read and rejected. */
+  countUnparsedLine(): void {
+    this.read += 1;
+    this.countRejectedCodes([MALFORMED_SOURCE_ROW]);
+  }
+
+  private countRejectedCodes(codes: readonly RejectCode[]): void {
     this.rejected += 1;
-    for (const code of new Set(row.reasons.map((reason) => reason.code))) {
+    for (const code of new Set(codes)) {
       this.rejectReasons.set(code, (this.rejectReasons.get(code) ?? 0) + 1);
     }
   }
@@ -105,6 +122,22 @@ export async function writeRejectedRow(writer: LineWriter, row: RejectedRow): Pr
   line['reasons'] = row.reasons;
   line['raw'] = row.raw;
   await writer.write(JSON.stringify(line));
+}
+
+/**
+ * Writes a source line that could not be parsed as a line of rejects.jsonl. It has `line` and
+ * `rawLine` in place of `row` and `raw`, because it never became a row of the query result.
+ */
+export async function writeUnparsedLine(writer: LineWriter, line: UnparsedSourceLine): Promise<void> {
+  const reasons = line.problems.map((message) => ({ code: MALFORMED_SOURCE_ROW, message }));
+  await writer.write(JSON.stringify({ table: line.table, line: line.line, reasons, rawLine: line.text }));
+}
+
+/** Writes one dropped duplicate as a line of duplicates.jsonl. */
+export async function writeDuplicate(writer: LineWriter, duplicate: DroppedDuplicate): Promise<void> {
+  await writer.write(
+    JSON.stringify({ row: duplicate.row, recordIdentifier: duplicate.identifier, eventTime: duplicate.eventTime, winningRow: duplicate.winningRow }),
+  );
 }
 
 /** Writes one failed record as a line of failures.jsonl. */

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { trackAwsCalls } from './aws/call-tracking.js';
+import { DEFAULT_AWS_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, httpHandlerSettings } from './aws/client-settings.js';
 import { SnsNotifier } from './aws/sns-notifier.js';
 import { buildFailureNotification } from './notification.js';
 import type { Logger } from './ports.js';
@@ -14,6 +16,7 @@ export const PROCESSING_JOB_CONFIG = '/opt/ml/config/processingjobconfig.json';
 
 /** Step details available before the config is read. */
 export interface StartupContext {
+  readonly pipelineName: string;
   readonly stepName: string;
   readonly processingJobName: string | null;
   /** SAGEPIPE_NOTIFY_TOPIC_ARN; undefined when the step has no notification. */
@@ -22,12 +25,14 @@ export interface StartupContext {
 }
 
 /**
- * Reads the step's environment: SAGEPIPE_STEP_NAME, SAGEPIPE_PROCESSING_JOB_NAME (or the job
- * name in `jobConfigPath`), SAGEPIPE_NOTIFY_TOPIC_ARN and SAGEPIPE_NOTIFY_TITLE.
+ * Reads the step's environment: SAGEPIPE_PIPELINE_NAME, SAGEPIPE_STEP_NAME,
+ * SAGEPIPE_PROCESSING_JOB_NAME (or the job name in `jobConfigPath`), SAGEPIPE_NOTIFY_TOPIC_ARN and
+ * SAGEPIPE_NOTIFY_TITLE.
  */
 export function readStartupContext(env: NodeJS.ProcessEnv, jobConfigPath = PROCESSING_JOB_CONFIG): StartupContext {
   const topicArn = nonEmpty(env['SAGEPIPE_NOTIFY_TOPIC_ARN']);
   return {
+    pipelineName: nonEmpty(env['SAGEPIPE_PIPELINE_NAME']) ?? 'unknown',
     stepName: nonEmpty(env['SAGEPIPE_STEP_NAME']) ?? 'unknown step',
     processingJobName: nonEmpty(env['SAGEPIPE_PROCESSING_JOB_NAME']) ?? readJobName(jobConfigPath),
     topicArn,
@@ -39,7 +44,7 @@ export function readStartupContext(env: NodeJS.ProcessEnv, jobConfigPath = PROCE
  * Publishes a failure notification for an error raised before the config was loaded. It never
  * throws: a failed publish is logged, and the caller goes on to report the original error.
  */
-export async function notifyStartupFailure(error: unknown, context: StartupContext, logger: Logger, pipelineName = 'unknown'): Promise<void> {
+export async function notifyStartupFailure(error: unknown, context: StartupContext, logger: Logger): Promise<void> {
   if (context.topicArn === undefined) {
     logger.warn({ stepName: context.stepName }, 'SAGEPIPE_NOTIFY_TOPIC_ARN is not set, so the failure notification was not sent');
     return;
@@ -49,11 +54,11 @@ export async function notifyStartupFailure(error: unknown, context: StartupConte
     logger.error({ topicArn: context.topicArn }, 'SAGEPIPE_NOTIFY_TOPIC_ARN is not a valid SNS topic ARN, so the failure notification was not sent');
     return;
   }
-  const client = new SNSClient({ region });
+  const client = trackAwsCalls(new SNSClient({ region, requestHandler: httpHandlerSettings(DEFAULT_AWS_TIMEOUTS), maxAttempts: DEFAULT_MAX_ATTEMPTS }));
   try {
     const notification = buildFailureNotification({
       title: context.title,
-      pipelineName,
+      pipelineName: context.pipelineName,
       stepName: context.stepName,
       processingJobName: context.processingJobName,
       error: error instanceof Error ? error.message : String(error),

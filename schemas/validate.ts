@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Issue } from '../compiler/issues.js';
+import { closestName } from './suggest.js';
 
 // ajv-formats is CommonJS; under NodeNext its plugin function is the `default` member.
 const addFormats = addFormatsModule.default;
@@ -82,7 +83,7 @@ export function schemaIssues(
           message: `unknown key '${key}' in ${options.document}`,
           value: (value as Record<string, unknown> | undefined)?.[key],
           rule: allowed ? `allowed keys: ${allowed.join(', ')}` : 'the schema does not allow this key here',
-          fix: `remove '${key}' or correct its spelling`,
+          fix: suggestKey(key, allowed),
         });
         break;
       }
@@ -113,6 +114,11 @@ export function schemaIssues(
     }
   }
   return issues;
+}
+
+function suggestKey(key: string, allowed: readonly string[] | undefined): string {
+  const closest = allowed === undefined ? undefined : closestName(key, allowed);
+  return closest === undefined ? `remove '${key}' or correct its spelling` : `did you mean '${closest}'?`;
 }
 
 function describeKey(schema: object, key: string): string | undefined {

@@ -34,3 +34,8 @@ const native = inputs.filter((input) => input.includes('@duckdb') || input.endsW
 if (native.length > 0) {
   throw new Error(`the runtime bundle must not include native modules, but it imports: ${native.join(', ')}`);
 }
+// The runtime runs from the bundle alone and reads only its compiled config, never the DSL.
+const authoring = inputs.filter((input) => /^(dsl|steps|compiler|cli|runtime\/local)\//.test(input));
+if (authoring.length > 0) {
+  throw new Error(`the runtime bundle must not include authoring, compiler, CLI or local-mode code, but it imports: ${authoring.join(', ')}`);
+}

@@ -90,13 +90,7 @@ export function featureGroupCreatorNeeds(context: IamContext, group: FeatureGrou
     );
   }
 
-  const onlineKey = group.props.onlineStore?.enabled === true ? group.props.onlineStore.kmsKeyId : undefined;
-  if (onlineKey !== undefined) {
-    const key = kmsKeyArn(context, onlineKey, groupPath(group).child('onlineStore', 'kmsKeyId'), `the online store of '${group.name}'`);
-    if (key !== undefined) {
-      needs.push(onlineStoreKeyNeed(context, key, group));
-    }
-  }
+  needs.push(...onlineStoreKeyNeeds(context, group));
   return needs;
 }
 
@@ -119,14 +113,18 @@ export function featureGroupWriterNeeds(context: IamContext, group: FeatureGroup
       reason: `the step may add declared features that '${group.name}' lacks (allowFeatureAdditions)`,
     });
   }
-  const onlineKey = group.props.onlineStore?.enabled === true ? group.props.onlineStore.kmsKeyId : undefined;
-  if (onlineKey !== undefined) {
-    const key = kmsKeyArn(context, onlineKey, groupPath(group).child('onlineStore', 'kmsKeyId'), `the online store of '${group.name}'`);
-    if (key !== undefined) {
-      needs.push(onlineStoreKeyNeed(context, key, group));
-    }
-  }
+  needs.push(...onlineStoreKeyNeeds(context, group));
   return needs;
+}
+
+/** Declares the KMS needs of the group's online-store key, when the group has one. */
+function onlineStoreKeyNeeds(context: IamContext, group: FeatureGroup): IamNeed[] {
+  const onlineKey = group.props.onlineStore?.enabled === true ? group.props.onlineStore.kmsKeyId : undefined;
+  if (onlineKey === undefined) {
+    return [];
+  }
+  const key = kmsKeyArn(context, onlineKey, groupPath(group).child('onlineStore', 'kmsKeyId'), `the online store of '${group.name}'`);
+  return key === undefined ? [] : [onlineStoreKeyNeed(context, key, group)];
 }
 
 function onlineStoreKeyNeed(context: IamContext, keyArn: string, group: FeatureGroup): IamNeed {

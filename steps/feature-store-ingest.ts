@@ -126,6 +126,7 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
 
     const environment: Record<string, ExpressionValue> = {
       ...this.ingestProps.environment,
+      SAGEPIPE_PIPELINE_NAME: context.pipelineName,
       SAGEPIPE_STEP_NAME: this.name,
       // NOTE: assumes SageMaker resolves Execution.ProcessingJobName to this step's own job, as the
       // SDK documents for processing steps; the runtime falls back to /opt/ml/config otherwise.
@@ -187,6 +188,23 @@ export class FeatureStoreIngestStep extends ProcessingStep<'code' | 'config', 'r
         });
       }
     });
+
+    const readers = new Map<string, string>();
+    for (const feature of selected) {
+      const column = feature.sourceColumn.toLowerCase();
+      const other = readers.get(column);
+      if (other !== undefined) {
+        context.report({
+          code: 'DUPLICATE_SOURCE_COLUMN',
+          path: path.child('features', feature.name, 'sourceColumn'),
+          message: `features '${other}' and '${feature.name}' both read source column '${feature.sourceColumn}'`,
+          value: feature.sourceColumn,
+          rule: 'each feature reads its own source column; column names are compared ignoring case, as Athena stores them in lower case',
+          fix: `read '${feature.name}' from another column with .from("column_name"), or rename one of the features`,
+        });
+      }
+      readers.set(column, feature.name);
+    }
 
     const source = props.source;
     const sourcePath = path.child('source');

@@ -18,7 +18,9 @@ errors stop the compile like validation errors. Needs no AWS credentials.
 
 Options:
   --out DIR          Artifact folder to write (replaced as a whole). Default: sagepipe.out
-  --no-type-check    Skip the TypeScript check (faster; evaluation errors may be less clear)
+  --no-type-check    Skip the TypeScript check (faster; evaluation errors may be less clear,
+                     and a duplicate key in an object literal is not caught, because
+                     JavaScript keeps the last one)
   --json             Print the result as JSON on stdout
   -h, --help         Show this help
 
@@ -59,7 +61,7 @@ Exit codes: 0 written, 1 type errors or validation errors (nothing written), 2 b
       );
     } else {
       printIssues(output, result.issues);
-      output.result(`wrote ${result.artifacts.files.length + 1} files to ${values.out}`);
+      output.result(`wrote ${result.artifacts.files.length + 2} files to ${values.out}`);
     }
     return ExitCode.ok;
   },

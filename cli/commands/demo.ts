@@ -6,6 +6,7 @@ import { StoreLayout } from '../../runtime/local/store-layout.js';
 import { readArtifactFolder, writeArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
 import { compileEntry } from '../compile-entry.js';
+import { displayPath, shellPath } from '../display-path.js';
 import { createLocalLogger } from '../local/logger.js';
 import { queryOfflineStore } from '../local/offline-query.js';
 import { runPipelineLocally } from '../local/pipeline-runner.js';
@@ -26,12 +27,14 @@ export const demoCommand: Command = {
 
 Runs the churn example end to end with no AWS account: generates ${DEMO_SAMPLES} messy churn
 rows (seed ${DEMO_SEED}), compiles examples/churn-feature-store/pipeline.ts, runs it on the
-embedded engines, and prints how many records the offline store holds for customers
-1-4000 (training) and 4001-5000 (inference).
+embedded engines, and prints how many customers and records the offline store holds for
+customers 1-4000 (training) and 4001-5000 (inference).
 
 Options:
-  --store DIR    Store folder to use and keep. Default: a new temporary folder, so every
-                 demo starts empty
+  --store DIR    Store folder to use and keep. A kept store accumulates: the offline store
+                 appends every write, so each further demo in it adds another record per
+                 customer (a second run shows 4000 customers in 8000 training records).
+                 Default: a new temporary folder, so every demo starts empty
   -h, --help     Show this help
 
 Exit codes: 0 the demo ran, 1 a stage failed.`,
@@ -50,14 +53,14 @@ Exit codes: 0 the demo ran, 1 a stage failed.`,
       startCustomerId: 1,
       seed: DEMO_SEED,
     });
-    output.result(`1. generated ${table.rows} messy churn rows in ${table.path}`);
+    output.result(`1. generated ${table.rows} messy churn rows in ${displayPath(table.path)}`);
 
     const compiled = await compileEntry(join(PACKAGE_ROOT, 'examples', 'churn-feature-store', 'pipeline.ts'), { typeCheck: false });
     if (compiled.artifacts === undefined) {
       throw new UserError('compiling the churn example failed', ExitCode.failed, compiled.issues);
     }
     const artifactDirectory = writeArtifactFolder(join(store, 'artifacts', 'churn-feature-store'), compiled.artifacts);
-    output.result(`2. compiled the churn example into ${artifactDirectory}`);
+    output.result(`2. compiled the churn example into ${displayPath(artifactDirectory)}`);
 
     const result = await runPipelineLocally({
       folder: readArtifactFolder(artifactDirectory),
@@ -68,22 +71,28 @@ Exit codes: 0 the demo ran, 1 a stage failed.`,
     });
     output.result(`3. ran it locally:\n${result.steps.map(formatStepResult).join('\n')}`);
     if (!result.succeeded) {
-      output.result(`the local run failed; the store is kept in ${store}`);
+      output.result(`the local run failed; the store is kept in ${displayPath(store)}`);
       return ExitCode.failed;
     }
 
     const counts = await queryOfflineStore(
       store,
-      `SELECT count(*) FILTER (WHERE customer_id BETWEEN 'CUST_000001' AND 'CUST_004000'), ` +
+      `SELECT count(DISTINCT customer_id) FILTER (WHERE customer_id BETWEEN 'CUST_000001' AND 'CUST_004000'), ` +
+        `count(*) FILTER (WHERE customer_id BETWEEN 'CUST_000001' AND 'CUST_004000'), ` +
+        `count(DISTINCT customer_id) FILTER (WHERE customer_id BETWEEN 'CUST_004001' AND 'CUST_005000'), ` +
         `count(*) FILTER (WHERE customer_id BETWEEN 'CUST_004001' AND 'CUST_005000') FROM "${FEATURE_GROUP}"`,
     );
-    const [training, inference] = counts.rows[0] ?? [];
-    output.result(
-      `4. read back from the offline store of ${FEATURE_GROUP}:\n` +
-        `   training  (customers 1-4000):    ${String(training)} records\n` +
-        `   inference (customers 4001-5000): ${String(inference)} records\n` +
-        `store: ${store} (query it with: sagepipe query --local --store ${store} "SELECT * FROM ${FEATURE_GROUP} LIMIT 5")`,
-    );
+    const [trainingCustomers, trainingRecords, inferenceCustomers, inferenceRecords] = (counts.rows[0] ?? []).map(Number);
+    const lines = [
+      `4. read back from the offline store of ${FEATURE_GROUP}:`,
+      `   training  (customers 1-4000):    ${trainingCustomers} customers, ${trainingRecords} records`,
+      `   inference (customers 4001-5000): ${inferenceCustomers} customers, ${inferenceRecords} records`,
+    ];
+    if (trainingRecords !== trainingCustomers || inferenceRecords !== inferenceCustomers) {
+      lines.push('   the store kept the records of earlier runs: the offline store appends every write, so each run adds a record per customer');
+    }
+    lines.push(`store: ${displayPath(store)} (query it with: sagepipe query --local --store ${shellPath(displayPath(store))} "SELECT * FROM ${FEATURE_GROUP} LIMIT 5")`);
+    output.result(lines.join('\n'));
     return ExitCode.ok;
   },
 };

@@ -1,8 +1,8 @@
-import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../dsl/config.js';
 import { StoreLayout } from '../../runtime/local/store-layout.js';
 import type { Command } from '../command.js';
+import { displayPath } from '../display-path.js';
 import { parseCount, storeFolder } from '../local/options.js';
 import { randomSeed, writeChurnTable } from '../local/write-churn-table.js';
 import { createOutput, ExitCode, UsageError } from '../output.js';
@@ -92,7 +92,7 @@ Exit codes: 0 written, 1 the config or the file could not be read or written, 2 
     if (output.json) {
       output.result(JSON.stringify({ ok: true, database, table, path: result.path, rows: result.rows, seed }, null, 2));
     } else {
-      output.result(`wrote ${result.rows} rows of ${database}.${table} to ${relative(process.cwd(), result.path) || result.path} (seed ${seed})`);
+      output.result(`wrote ${result.rows} rows of ${database}.${table} to ${displayPath(result.path)} (seed ${seed})`);
     }
     return ExitCode.ok;
   },

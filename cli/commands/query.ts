@@ -9,10 +9,14 @@ export const queryCommand: Command = {
   summary: 'Run SQL over the local offline store',
   usage: `Usage: sagepipe query --local "SQL" [--json] [--store DIR]
 
-Runs one SQL statement (DuckDB dialect) over the local offline store. Each feature group is
-a view named after the group, with one column per feature (Integral as BIGINT, Fractional
-as DOUBLE, String as VARCHAR) plus write_time, api_invocation_time and is_deleted. Every
-row ever written is there, so a record written twice appears twice.
+Runs exactly one SQL statement over the local offline store. The statement is any SQL that
+DuckDB accepts, and DuckDB runs it on this machine with your user's rights, so besides the
+views below it can read and write local files (read_csv, COPY ... TO). Text with more than
+one statement is rejected before anything runs.
+
+Each feature group is a view named after the group, with one column per feature (Integral
+as BIGINT, Fractional as DOUBLE, String as VARCHAR) plus write_time, api_invocation_time
+and is_deleted. Every row ever written is there, so a record written twice appears twice.
 
 Example:
   sagepipe query --local "SELECT count(*) FROM mlops_poc_churn_classification_feature"
@@ -23,7 +27,8 @@ Options:
   --store DIR      Local store folder. Default: $SAGEPIPE_STORE, else .sagepipe
   -h, --help       Show this help
 
-Exit codes: 0 ok, 1 the query failed, 2 bad usage.`,
+Exit codes: 0 ok, 1 the query failed (such as a syntax error or an unknown table), 2 bad
+usage (also no SQL statement, or more than one).`,
 
   async run(args) {
     const { values, positionals } = parseArgs({

@@ -20,9 +20,12 @@ Condition and Fail steps evaluated, and each sagepipe feature-store ingest step 
 ingest runtime on DuckDB and the local feature store. Training, Transform and other
 Processing steps need a SageMaker container; the run reports them as not runnable locally
 and fails. Source tables come from <store>/tables/<database>/<table>.csv or .parquet
-(\`sagepipe generate-data\` writes one) or from --table. Reports land under
-<store>/s3/<bucket>/<key>, the local copy of each step's S3 output. Progress (rows read,
-written, rejected, rate) is shown when stderr is a terminal.
+(\`sagepipe generate-data\` writes one) or from --table. A CSV line that cannot be parsed
+(another number of fields than the header, an unclosed quote) is not read; it becomes a
+rejected row with code MALFORMED_SOURCE_ROW, its line number and its text. Each ingest
+step writes report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl under
+<store>/s3/<bucket>/<key>, the local copy of its S3 output. Progress (rows read, written,
+rejected, rate) is shown when stderr is a terminal.
 
 Options:
   --local                         Run on embedded engines (required; the only mode so far)
@@ -30,17 +33,23 @@ Options:
                                   type (Integer, Float, Boolean true/false, String). Repeatable.
                                   Parameters not given take their defaults
   --store DIR                     Local store folder. Default: $SAGEPIPE_STORE, else .sagepipe
-  --table database.table=PATH     Read that Athena table from a local .csv (read as text)
-                                  or .parquet file. Repeatable
+  --table database.table=PATH     Read that Athena table from a local .csv (header row, read
+                                  as text) or .parquet file instead of the store. Repeatable.
+                                  Checked before any step runs: the file must exist and end
+                                  in .csv or .parquet, an ingest step must read the table, and
+                                  each table may be given once
   --json                          Print the result as JSON
   -h, --help                      Show this help
 
 Environment:
   SAGEPIPE_LOG_LEVEL              Runtime log level on stderr (error, warn, info, debug).
-                                  Default: warn
+                                  Default: warn. On a terminal each entry is one line,
+                                  "level: message key=value ..."; otherwise one JSON object
+                                  per line. A step's failure is printed in the summary, so
+                                  the runtime logs it only at level info
 
 Exit codes: 0 every step succeeded, 1 a step failed or is not runnable locally (or the
-artifact folder is invalid), 2 bad usage.`,
+artifact folder is invalid), 2 bad usage (including a --table that fails its checks).`,
 
   async run(args) {
     const { values, positionals } = parseArgs({

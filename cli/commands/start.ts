@@ -1,14 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ManifestParameter } from '../../compiler/manifest.js';
 import { systemClock } from '../../runtime/ports.js';
 import { readArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
-import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { AWS_OPTIONS, awsOptionsHelp, NODE_VERSION_HELP, openAwsSession } from '../deploy/aws-session.js';
+import { toDeployError } from '../deploy/deploy-errors.js';
+import { parseSeconds } from '../deploy/parse-seconds.js';
 import { PipelineService } from '../deploy/pipeline-service.js';
-import { checkDisplayName, checkParameters, declaredParameters, type ExecutionEvent, followExecution } from '../deploy/start-execution.js';
+import { checkDisplayName, checkParameters, declaredParameters, type ExecutionEvent, followExecution, type PipelineParameterValue } from '../deploy/start-execution.js';
 import { createOutput, ExitCode, UsageError, UserError } from '../output.js';
-import { parseSeconds } from './upsert.js';
 
 const PIPELINE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
 const DEFAULT_POLL_SECONDS = 10;
@@ -19,30 +19,46 @@ export const startCommand: Command = {
   usage: `Usage: sagepipe start <artifact-dir | pipeline-name> [--param Name=Value]... [--display-name NAME]
                       [--description TEXT] [--wait] [--poll-interval SECONDS] [--timeout SECONDS]
                       [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]
+                      [--request-timeout SECONDS]
 
 Starts an execution of a deployed pipeline. Given an artifact folder, the pipeline name and
-its declared parameters come from manifest.json; given a pipeline name, they come from
-DescribePipeline. Every --param is checked before the execution starts: the name must be
-declared, and the value must match the parameter's type. Values are sent as strings in
-canonical form: integers and floats in decimal, booleans as true or false.
+its declared parameters come from manifest.json, and the --param values are checked before
+any AWS call; given a pipeline name, they come from DescribePipeline. Every --param is checked
+before the execution starts, with the same rules as \`sagepipe run --local\`: the name must be
+declared, and a parameter without a default must be given. The value must match the type:
+  Integer  an optional sign and decimal digits, signed 64-bit (-9223372036854775808 to
+           9223372036854775807); sent in decimal without leading zeros (+007 becomes 7)
+  Float    a decimal number with an optional fraction and exponent, finite as a 64-bit
+           float; no hexadecimal, Infinity or NaN. Sent in JavaScript's shortest form
+           (1e-3 becomes 0.001)
+  Boolean  true or false in any letter case; sent as true or false
+  String   any text, sent as given
+Values must be among the parameter's allowed values when it lists them, and at most 1024
+characters long.
 
 Options:
-  --param Name=Value      A pipeline parameter; repeat for several. Undeclared names and
-                          values of the wrong type are rejected
-  --display-name NAME     Execution display name: 1-82 letters, digits and inner hyphens
-  --description TEXT      Execution description, at most 3072 characters
-  --wait                  Follow the execution: print each status change of the execution
-                          and of its steps, and exit when it ends
-  --poll-interval SECONDS Seconds between polls with --wait. Default: ${DEFAULT_POLL_SECONDS}
-  --timeout SECONDS       Stop waiting after this many seconds (the execution goes on).
-                          Default: no limit
-  --json                  Print the result as JSON on stdout; with --wait, progress goes to stderr
-${awsOptionsHelp(26)}
-  -h, --help              Show this help
+  --param Name=Value         A pipeline parameter; repeat for several. Undeclared names and
+                             values of the wrong type are rejected
+  --display-name NAME        Execution display name: 1-82 letters, digits and inner hyphens
+  --description TEXT         Execution description, at most 3072 characters
+  --wait                     Follow the execution: print each status change of the execution
+                             and of its steps, and exit when it ends
+  --poll-interval SECONDS    Seconds between polls with --wait. Default: ${DEFAULT_POLL_SECONDS}
+  --timeout SECONDS          Stop waiting after this many seconds (the execution goes on).
+                             Default: no limit
+  --json                     Print the result as JSON on stdout; with --wait, progress goes
+                             to stderr
+${awsOptionsHelp(29)}
+  -h, --help                 Show this help
+
+On a terminal, a status line names the AWS call being waited on.
 
 Exit codes: 0 started (or, with --wait, Succeeded); 1 the pipeline was not found, or with
 --wait the execution Failed or was Stopped, or --timeout passed; 2 bad usage, including an
-invalid --param or --display-name; 3 an AWS call failed.`,
+invalid --param or --display-name; 3 an AWS call failed, timed out or could not reach its
+endpoint.
+
+${NODE_VERSION_HELP}`,
 
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -78,20 +94,22 @@ invalid --param or --display-name; 3 an AWS call failed.`,
       throw new UserError(`'${target}' is neither an artifact folder nor a valid pipeline name (letters, digits and inner hyphens)`, ExitCode.usage);
     }
     const pipelineName = folder?.manifest.pipeline.name ?? target;
+    // A folder declares its parameters, so bad values are rejected before any AWS call.
+    const folderParameters = folder !== undefined ? checkParameters(values.param, folder.manifest.pipeline.parameters) : undefined;
+
     const session = await openAwsSession(values, folder?.manifest.pipeline.region);
     const service = new PipelineService(session.sagemaker);
     try {
-      let declared: readonly ManifestParameter[];
-      if (folder !== undefined) {
-        declared = folder.manifest.pipeline.parameters;
+      let parameters: PipelineParameterValue[];
+      if (folderParameters !== undefined) {
+        parameters = folderParameters;
       } else {
         const deployed = await service.describe(pipelineName);
         if (deployed === undefined) {
           throw new UserError(`pipeline ${pipelineName} was not found in ${session.region}; deploy it with \`sagepipe upsert\` first`, ExitCode.failed);
         }
-        declared = declaredParameters(JSON.parse(deployed.PipelineDefinition ?? '{}'));
+        parameters = checkParameters(values.param, declaredParameters(JSON.parse(deployed.PipelineDefinition ?? '{}')));
       }
-      const parameters = checkParameters(values.param, declared);
 
       const executionArn = await service.start({
         PipelineName: pipelineName,
@@ -124,7 +142,7 @@ invalid --param or --display-name; 3 an AWS call failed.`,
       }
       return succeeded ? ExitCode.ok : ExitCode.failed;
     } catch (error) {
-      throw toDeployError(error);
+      throw toDeployError(error, session);
     } finally {
       session.destroy();
     }

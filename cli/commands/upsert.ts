@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { readArtifactFolder } from '../artifact-folder.js';
 import type { Command } from '../command.js';
 import { applyPlan } from '../deploy/apply.js';
-import { AWS_OPTIONS, awsOptionsHelp, openAwsSession, toDeployError } from '../deploy/aws-session.js';
+import { AWS_OPTIONS, awsOptionsHelp, NODE_VERSION_HELP, openAwsSession } from '../deploy/aws-session.js';
+import { toDeployError } from '../deploy/deploy-errors.js';
+import { parseSeconds } from '../deploy/parse-seconds.js';
 import { rejectPlaceholders } from '../deploy/placeholders.js';
 import { buildPlan, planHasChanges, planIsBlocked } from '../deploy/plan.js';
 import { planToJson, renderPlan } from '../deploy/render-plan.js';
-import { createOutput, ExitCode, UsageError, UserError } from '../output.js';
+import { createOutput, ExitCode, UsageError } from '../output.js';
 
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
 
@@ -15,6 +17,7 @@ export const upsertCommand: Command = {
   summary: 'Deploy an artifact folder: assets, feature groups and the pipeline',
   usage: `Usage: sagepipe upsert <artifact-dir> [--dry-run] [--add-features] [--wait-timeout SECONDS]
                        [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]
+                       [--request-timeout SECONDS]
 
 Deploys an artifact folder written by \`sagepipe compile\`, reading nothing but the folder:
   1. uploads each asset (runtime bundle, ingest configs) to its content-addressed S3 key,
@@ -27,26 +30,29 @@ Deploys an artifact folder written by \`sagepipe compile\`, reading nothing but 
      PipelineDefinitionS3Location. Tags go with CreatePipeline; changed tags of an existing
      pipeline go through AddTags.
 Running it again on the same folder changes nothing and says so. Placeholder values left in
-the config (ACCOUNT_ID, an example.com e-mail address) stop it before any AWS call, and so
-does a feature group whose deployed schema differs from the compiled one in a way upsert
-cannot change (see \`sagepipe plan --help\`).
+the config (ACCOUNT_ID, an example.com e-mail address) stop it before any AWS call, with or
+without --dry-run. A feature group whose deployed schema differs from the compiled one in a
+way upsert cannot change stops it before any change (see \`sagepipe plan --help\`).
 
 Options:
-  --dry-run               Print the plan and change nothing (the same as \`sagepipe plan\`)
-  --add-features          Add compiled features that an existing feature group lacks. Off by
-                          default, because Feature Store can never remove a feature again
-  --wait-timeout SECONDS  How long to wait for each new feature group to be Created.
-                          Default: ${DEFAULT_WAIT_TIMEOUT_SECONDS}
-  --json                  Print the result as JSON on stdout; progress goes to stderr
-${awsOptionsHelp(26)}
-  -h, --help              Show this help
+  --dry-run                  Print the plan and change nothing (the same as \`sagepipe plan\`)
+  --add-features             Add compiled features that an existing feature group lacks. Off by
+                             default, because Feature Store can never remove a feature again
+  --wait-timeout SECONDS     How long to wait for each new feature group to be Created.
+                             Default: ${DEFAULT_WAIT_TIMEOUT_SECONDS}
+  --json                     Print the result as JSON on stdout; progress goes to stderr
+${awsOptionsHelp(29)}
+  -h, --help                 Show this help
 
 Credentials come from the standard AWS provider chain (environment, profile, SSO, web identity,
-container or instance role).
+container or instance role). On a terminal, a status line names the AWS call being waited on.
 
 Exit codes: 0 deployed, or nothing to change; 1 nothing was changed because of placeholder
 values, a feature group in conflict or an invalid artifact folder; 2 bad usage; 3 an AWS call
-failed, or a feature group ended CreateFailed or was not Created within --wait-timeout.`,
+failed, timed out or could not reach its endpoint, or a feature group ended CreateFailed or
+was not Created within --wait-timeout.
+
+${NODE_VERSION_HELP}`,
 
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -60,9 +66,7 @@ failed, or a feature group ended CreateFailed or was not Created within --wait-t
     const waitTimeout = parseSeconds(values['wait-timeout'], '--wait-timeout') ?? DEFAULT_WAIT_TIMEOUT_SECONDS;
     const output = createOutput(values.json);
     const folder = readArtifactFolder(positionals[0] as string);
-    if (!values['dry-run']) {
-      rejectPlaceholders(folder.manifest);
-    }
+    rejectPlaceholders(folder.manifest);
 
     const session = await openAwsSession(values, folder.manifest.pipeline.region);
     try {
@@ -91,21 +95,9 @@ failed, or a feature group ended CreateFailed or was not Created within --wait-t
       }
       return ExitCode.ok;
     } catch (error) {
-      throw toDeployError(error);
+      throw toDeployError(error, session);
     } finally {
       session.destroy();
     }
   },
 };
-
-/** Parses a positive number of seconds, or returns undefined when the option is absent. */
-export function parseSeconds(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) {
-    return undefined;
-  }
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    throw new UserError(`${option} must be a positive number of seconds, got '${text}'`, ExitCode.usage);
-  }
-  return value;
-}

@@ -1,18 +1,24 @@
 /**
- * The AWS side of the deploy commands. It defines the `--region`, `--profile` and
- * `--endpoint-url` options and builds the SageMaker and S3 clients from them and the standard
- * provider chain. It also turns AWS failures into errors the CLI prints with exit code 3.
+ * The AWS side of the deploy commands. It defines the `--region`, `--profile`, `--endpoint-url`
+ * and `--request-timeout` options and builds the SageMaker and S3 clients from them and the
+ * standard provider chain, with bounded timeouts and attempts. deploy-errors.ts turns AWS
+ * failures into errors the CLI prints with exit code 3.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { AwsCallError, awsErrorCode, wrapAwsError } from '../../runtime/aws/errors.js';
+import { type AwsCallListener, trackAwsCalls } from '../../runtime/aws/call-tracking.js';
+import { type AwsTimeouts, DEFAULT_AWS_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, httpHandlerSettings } from '../../runtime/aws/client-settings.js';
 import { ExitCode, UserError } from '../output.js';
+import type { DeployErrorContext } from './deploy-errors.js';
+import { parseSeconds } from './parse-seconds.js';
+import { createWaitStatus } from './wait-status.js';
 
 /** The options every deploy command takes, for `parseArgs`. */
 export const AWS_OPTIONS = {
   region: { type: 'string' },
   profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 /** Returns the help text of the AWS options, with descriptions starting at column `column`. */
@@ -21,19 +27,37 @@ export function awsOptionsHelp(column: number): string {
     ['--region REGION', ["AWS Region. Default: the compiled pipeline's Region, then the", "standard chain (AWS_REGION, the profile's region)"]],
     ['--profile NAME', ['Named profile of the shared AWS config files.', 'Default: AWS_PROFILE, then the default profile']],
     ['--endpoint-url URL', ['Endpoint for every AWS call, such as a local test endpoint.', 'Default: AWS_ENDPOINT_URL, then the public AWS endpoints']],
+    [
+      '--request-timeout SECONDS',
+      [
+        'Seconds to wait for the answer to one attempt of an AWS call;',
+        `opening the connection may take at most ${DEFAULT_AWS_TIMEOUTS.connectionMs / 1000} s of it. Each call`,
+        `makes up to ${DEFAULT_MAX_ATTEMPTS} attempts. Default: ${DEFAULT_AWS_TIMEOUTS.requestMs / 1000}`,
+      ],
+    ],
   ];
   return rows
-    .flatMap(([option, lines]) => lines.map((line, index) => `${index === 0 ? `  ${option}`.padEnd(column) : ' '.repeat(column)}${line}`))
+    .flatMap(([option, lines]) => lines.map((line, index) => (index === 0 ? `  ${option}`.padEnd(column) : ' '.repeat(column)) + line))
     .join('\n');
 }
+
+/**
+ * The paragraph on Node.js versions that every deploy command's help ends with. The AWS SDK's
+ * own warning about it is turned off by `openAwsSession`.
+ */
+export const NODE_VERSION_HELP = `Node.js: sagepipe runs on Node.js 20.6 or later. AWS SDK for JavaScript v3 releases published
+after the first week of January 2027 require Node.js 22, so use Node.js 22 to keep taking SDK
+updates. The SDK's NodeVersionSupportWarning is not printed; set
+AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false to see it.`;
 
 export interface AwsOptionValues {
   readonly region?: string | undefined;
   readonly profile?: string | undefined;
   readonly 'endpoint-url'?: string | undefined;
+  readonly 'request-timeout'?: string | undefined;
 }
 
-export interface AwsSession {
+export interface AwsSession extends DeployErrorContext {
   readonly sagemaker: SageMakerClient;
   readonly s3: S3Client;
   /** The Region the clients send requests to. */
@@ -41,13 +65,22 @@ export interface AwsSession {
   destroy(): void;
 }
 
+export interface AwsSessionOptions {
+  /** Listener notified when each call starts and ends. Default: a status line on stderr when it is a TTY. */
+  readonly listener?: AwsCallListener;
+}
+
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The SDK reads this variable each time it would print its NodeVersionSupportWarning. */
+const NODE_VERSION_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 /**
  * Builds the clients. A `--region` that differs from the compiled pipeline's Region is
- * rejected, because the definition's ARNs name that Region.
+ * rejected, because the definition's ARNs name that Region. Invalid option values raise a
+ * UserError with exit code 2 before any client exists.
  */
-export async function openAwsSession(options: AwsOptionValues, compiledRegion: string | null | undefined): Promise<AwsSession> {
+export async function openAwsSession(options: AwsOptionValues, compiledRegion: string | null | undefined, sessionOptions: AwsSessionOptions = {}): Promise<AwsSession> {
   const flagRegion = options.region;
   if (flagRegion !== undefined && !REGION.test(flagRegion)) {
     throw new UserError(`--region '${flagRegion}' is not an AWS Region name such as us-west-2`, ExitCode.usage);
@@ -62,17 +95,24 @@ export async function openAwsSession(options: AwsOptionValues, compiledRegion: s
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new UserError(`--endpoint-url '${endpoint}' is not an http:// or https:// URL`, ExitCode.usage);
   }
+  const requestSeconds = parseSeconds(options['request-timeout'], '--request-timeout');
+  const requestMs = requestSeconds !== undefined ? requestSeconds * 1000 : DEFAULT_AWS_TIMEOUTS.requestMs;
+  const timeouts: AwsTimeouts = { connectionMs: Math.min(DEFAULT_AWS_TIMEOUTS.connectionMs, requestMs), requestMs };
 
+  silenceNodeVersionWarning(process.env);
   const region = flagRegion ?? compiledRegion ?? undefined;
   const common = {
     ...(region !== undefined ? { region } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
+    requestHandler: httpHandlerSettings(timeouts),
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
   };
   // Local endpoints have no per-bucket host names, so S3 requests put the bucket in the path.
   const overridden = endpoint !== undefined || process.env['AWS_ENDPOINT_URL'] !== undefined || process.env['AWS_ENDPOINT_URL_S3'] !== undefined;
-  const sagemaker = new SageMakerClient(common);
-  const s3 = new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) });
+  const listener = sessionOptions.listener ?? createWaitStatus({ requestTimeoutMs: timeouts.requestMs, maxAttempts: DEFAULT_MAX_ATTEMPTS });
+  const sagemaker = trackAwsCalls(new SageMakerClient(common), listener);
+  const s3 = trackAwsCalls(new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) }), listener);
 
   let resolved: string;
   try {
@@ -86,6 +126,8 @@ export async function openAwsSession(options: AwsOptionValues, compiledRegion: s
     sagemaker,
     s3,
     region: resolved,
+    endpointSetting: endpointSetting(endpoint, process.env),
+    requestTimeoutMs: timeouts.requestMs,
     destroy: () => {
       sagemaker.destroy();
       s3.destroy();
@@ -93,31 +135,28 @@ export async function openAwsSession(options: AwsOptionValues, compiledRegion: s
   };
 }
 
-/** Hints for error codes a deployer meets often; the message always keeps the code itself. */
-const FIXES: Readonly<Record<string, string>> = {
-  CredentialsProviderError: 'configure AWS credentials: AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an OIDC role in CI',
-  AccessDeniedException: "grant the deployer's IAM role the action named in the message (docs/deploy.md lists the deployer's permissions)",
-  AccessDenied: "grant the deployer's IAM role the S3 action on the asset bucket (docs/deploy.md lists the deployer's permissions)",
-  Forbidden: "S3 returns 403 for a missing object when the caller lacks s3:ListBucket; grant it on the asset bucket",
-  ExpiredTokenException: 'refresh the credentials and run the command again',
-  ThrottlingException: 'the service throttled the request after the SDK retries; run the command again later',
-  NoSuchBucket: 'create the asset bucket, or set bucket in the config and compile again',
-  NetworkError: 'check the network and the endpoint URL',
-};
-
 /**
- * Converts an AWS failure into a UserError with exit code 3, the operation and code in the
- * message, and a fix where one is known. Other errors pass through unchanged.
+ * Turns off the AWS SDK's NodeVersionSupportWarning, unless the user set the SDK's switch
+ * themselves. The warning is about SDK releases after the first week of January 2027, which
+ * need Node.js 22. The SDK that sagepipe installs runs on Node.js 20, and the warning, printed
+ * when the first client is built, came before any request or error of the command. The help
+ * texts and docs/deploy.md state the recommendation instead (NODE_VERSION_HELP).
  */
-export function toDeployError(error: unknown, operation = 'an AWS call'): unknown {
-  if (error instanceof UserError) {
-    return error;
+function silenceNodeVersionWarning(env: NodeJS.ProcessEnv): void {
+  const current = env[NODE_VERSION_WARNING_SWITCH];
+  if (current === undefined || current === '') {
+    env[NODE_VERSION_WARNING_SWITCH] = 'true';
   }
-  const isAws = error instanceof AwsCallError || (typeof error === 'object' && error !== null && ('$metadata' in error || (error as Error).name === 'CredentialsProviderError'));
-  if (!isAws) {
-    return error;
+}
+
+/** Describes the source of the endpoint, for the fix line of an unreachable endpoint. */
+function endpointSetting(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag !== undefined) {
+    return `--endpoint-url is ${flag}`;
   }
-  const wrapped = wrapAwsError(operation, error);
-  const fix = FIXES[awsErrorCode(error)];
-  return new UserError(fix !== undefined ? `${wrapped.message}\n  fix: ${fix}` : wrapped.message, ExitCode.aws);
+  const fromEnv = ['AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'].filter((name) => env[name] !== undefined && env[name] !== '');
+  if (fromEnv.length > 0) {
+    return fromEnv.map((name) => `${name} is ${env[name]}`).join(', ');
+  }
+  return 'neither is set, so the public AWS endpoints of the Region are used';
 }

@@ -7,12 +7,11 @@ import type { Issue } from '../../compiler/issues.js';
 import type { ManifestParameter } from '../../compiler/manifest.js';
 import type { Clock } from '../../runtime/ports.js';
 import { ExitCode, UserError } from '../output.js';
+import { checkParameterArguments, rejectParameterIssues } from '../parameter-values.js';
 import type { PipelineService } from './pipeline-service.js';
 
 /** StartPipelineExecution accepts display names of 1–82 alphanumerics and inner hyphens. */
 export const DISPLAY_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,81}$/;
-/** StartPipelineExecution accepts parameter values of at most 1,024 characters. */
-export const MAX_PARAMETER_VALUE_LENGTH = 1024;
 
 /** A parameter as StartPipelineExecution takes it: every value is a string on the wire. */
 export interface PipelineParameterValue {
@@ -21,55 +20,14 @@ export interface PipelineParameterValue {
 }
 
 /**
- * Checks `Name=Value` arguments against the declared parameters and formats each value for its
- * type: integers and floats in canonical decimal form, booleans as `true` or `false`. Every
- * problem is collected, and a UserError with exit code 2 lists them all.
+ * Checks `Name=Value` arguments against the declared parameters with the rules of
+ * cli/parameter-values.ts and returns them as StartPipelineExecution takes them. Every problem
+ * is collected, and a UserError with exit code 2 lists them all.
  */
 export function checkParameters(raw: readonly string[], declared: readonly ManifestParameter[]): PipelineParameterValue[] {
-  const issues: Issue[] = [];
-  const values: PipelineParameterValue[] = [];
-  const seen = new Set<string>();
-  const byName = new Map(declared.map((parameter) => [parameter.name, parameter]));
-  const declaredList = declared.length > 0 ? declared.map((parameter) => `${parameter.name} (${parameter.type})`).join(', ') : 'none';
-
-  for (const argument of raw) {
-    const separator = argument.indexOf('=');
-    if (separator <= 0) {
-      issues.push(issue('PARAM_INVALID_FORMAT', '--param', `'${argument}' is not Name=Value`, argument, 'each --param is Name=Value', 'write the parameter as --param Name=Value'));
-      continue;
-    }
-    const name = argument.slice(0, separator);
-    const text = argument.slice(separator + 1);
-    const path = `--param ${name}`;
-    const parameter = byName.get(name);
-    if (parameter === undefined) {
-      issues.push(issue('PARAM_UNKNOWN', path, `the pipeline declares no parameter '${name}'`, name, `declared parameters: ${declaredList}`, 'use a declared name, or declare the parameter and deploy again'));
-      continue;
-    }
-    if (seen.has(name)) {
-      issues.push(issue('PARAM_DUPLICATE', path, `parameter '${name}' is given twice`, text, 'each parameter is given at most once', `keep one --param ${name}=...`));
-      continue;
-    }
-    seen.add(name);
-    const formatted = formatValue(parameter, text);
-    if (formatted === undefined) {
-      issues.push(issue('PARAM_WRONG_TYPE', path, `'${text}' is not a valid ${parameter.type}`, text, typeRule(parameter.type), `pass a ${parameter.type} value, such as ${example(parameter.type)}`));
-      continue;
-    }
-    if (formatted.length > MAX_PARAMETER_VALUE_LENGTH) {
-      issues.push(issue('PARAM_TOO_LONG', path, `the value has ${formatted.length} characters`, `${formatted.slice(0, 40)}…`, `at most ${MAX_PARAMETER_VALUE_LENGTH} characters`, 'pass a shorter value, or an S3 URI that points to the data'));
-      continue;
-    }
-    if (parameter.allowedValues !== undefined && !parameter.allowedValues.includes(formatted)) {
-      issues.push(issue('PARAM_NOT_ALLOWED', path, `'${formatted}' is not an allowed value`, formatted, `allowed values: ${parameter.allowedValues.join(', ')}`, 'pass one of the allowed values'));
-      continue;
-    }
-    values.push({ Name: name, Value: formatted });
-  }
-  if (issues.length > 0) {
-    throw new UserError(`${issues.length} invalid --param value(s); the execution was not started`, ExitCode.usage, issues);
-  }
-  return values;
+  const { assignments, issues } = checkParameterArguments(raw, declared);
+  rejectParameterIssues(issues, 'the execution was not started');
+  return assignments.map((assignment) => ({ Name: assignment.name, Value: assignment.text }));
 }
 
 /** Rejects a display name StartPipelineExecution would reject. */
@@ -95,41 +53,6 @@ export function declaredParameters(definition: unknown): ManifestParameter[] {
     ...(parameter.DefaultValue !== undefined ? { default: parameter.DefaultValue as string | number | boolean } : {}),
     ...(Array.isArray(parameter.EnumValues) ? { allowedValues: parameter.EnumValues.map(String) } : {}),
   }));
-}
-
-function formatValue(parameter: ManifestParameter, text: string): string | undefined {
-  switch (parameter.type) {
-    case 'Integer':
-      return /^[+-]?\d+$/.test(text) ? BigInt(text).toString() : undefined;
-    case 'Float': {
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
-        return undefined;
-      }
-      const value = Number(text);
-      return Number.isFinite(value) ? String(value) : undefined;
-    }
-    case 'Boolean':
-      return /^(true|false)$/i.test(text) ? text.toLowerCase() : undefined;
-    case 'String':
-      return text;
-  }
-}
-
-function typeRule(type: ManifestParameter['type']): string {
-  switch (type) {
-    case 'Integer':
-      return 'an Integer is a whole number in decimal digits';
-    case 'Float':
-      return 'a Float is a finite decimal number';
-    case 'Boolean':
-      return 'a Boolean is true or false';
-    case 'String':
-      return 'any text';
-  }
-}
-
-function example(type: ManifestParameter['type']): string {
-  return { Integer: '3', Float: '0.75', Boolean: 'true', String: 'ml.m5.xlarge' }[type];
 }
 
 function issue(code: string, path: string, message: string, value: unknown, rule: string, fix: string): Issue {

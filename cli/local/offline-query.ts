@@ -2,7 +2,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createOfflineViews } from '../../runtime/local/offline-views.js';
 import { StoreLayout } from '../../runtime/local/store-layout.js';
-import { UserError } from '../output.js';
+import { UsageError, UserError } from '../output.js';
+
+/** Prefix of the node API's error for SQL that does not parse. */
+const PARSE_ERROR_PREFIX = 'Failed to extract statements: ';
 
 export interface QueryResult {
   readonly columns: readonly string[];
@@ -10,18 +13,40 @@ export interface QueryResult {
   readonly rows: readonly (readonly unknown[])[];
 }
 
-/** Runs one SQL statement; a DuckDB error (syntax, unknown table) becomes a UserError. */
+/**
+ * Runs one SQL statement. Throws UsageError when `sql` contains no statement or more than one,
+ * and UserError when DuckDB rejects it (syntax, unknown table).
+ */
 export async function queryOfflineStore(store: string, sql: string): Promise<QueryResult> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     const groups = await createOfflineViews(connection, new StoreLayout(store));
+    const failed = (message: string): UserError => {
+      const known = groups.map((group) => group.name).join(', ') || 'none yet';
+      return new UserError(`the query failed: ${message.split('\n')[0]}\nfeature groups in ${store}: ${known}`);
+    };
+
+    let statements;
+    try {
+      statements = await connection.extractStatements(sql);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith(PARSE_ERROR_PREFIX)) {
+        throw failed(message.slice(PARSE_ERROR_PREFIX.length));
+      }
+      // NOTE: DuckDB's node API (1.5) raises an error without a message when the text contains no statement.
+      throw new UsageError('the query contains no SQL statement; pass one, such as "SELECT count(*) FROM <feature group>"');
+    }
+    if (statements.count > 1) {
+      throw new UsageError(`the query contains ${statements.count} SQL statements, but query runs exactly one; run each statement with its own \`sagepipe query\``);
+    }
+
     let reader;
     try {
       reader = await connection.runAndReadAll(sql);
     } catch (error) {
-      const known = groups.map((group) => group.name).join(', ') || 'none yet';
-      throw new UserError(`the query failed: ${(error as Error).message.split('\n')[0]}\nfeature groups in ${store}: ${known}`);
+      throw failed((error as Error).message);
     }
     return { columns: reader.columnNames(), rows: reader.getRowsJS().map((row) => row.map(toJsonSafe)) };
   } finally {

@@ -9,14 +9,19 @@ export function storeFolder(option: string | undefined): string {
   return resolveStoreDirectory(option);
 }
 
+/** A `--table` mapping with the option value as the user wrote it, for messages. */
+export interface TableOption extends LocalTable {
+  readonly option: string;
+}
+
 /** Parses `--table database.table=PATH` values; the path is taken relative to the working folder. */
-export function parseTables(values: readonly string[] | undefined): LocalTable[] {
+export function parseTables(values: readonly string[] | undefined): TableOption[] {
   return (values ?? []).map((value) => {
     const match = /^([A-Za-z0-9_]{1,255})\.([A-Za-z0-9_]{1,255})=(.+)$/.exec(value);
     if (match === null) {
       throw new UsageError(`--table '${value}' is invalid: write it as database.table=PATH, such as ml_metrics.churn_prediction_data=data.csv`);
     }
-    return { database: match[1] as string, table: match[2] as string, path: resolve(match[3] as string) };
+    return { database: match[1] as string, table: match[2] as string, path: resolve(match[3] as string), option: value };
   });
 }
 

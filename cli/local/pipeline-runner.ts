@@ -8,15 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { IngestConfig } from '../../runtime/ingest-config.js';
 import { type IngestProgress, runIngest } from '../../runtime/ingest.js';
-import type { LocalTable } from '../../runtime/local/duckdb-source.js';
 import { createLocalPorts } from '../../runtime/local/local-ports.js';
 import { StoreLayout } from '../../runtime/local/store-layout.js';
 import { type Clock, type Logger, type Notification, systemClock } from '../../runtime/ports.js';
 import type { IngestReport } from '../../runtime/report.js';
 import type { ArtifactFolder } from '../artifact-folder.js';
-import { type DefinitionStep, type PipelineDefinition, planSteps } from './definition.js';
+import { type DefinitionStep, type PipelineDefinition, type PlannedStep, planSteps } from './definition.js';
 import { EvaluationError, type EvaluationScope, evaluateConditions, evaluateTree } from './expressions.js';
+import type { TableOption } from './options.js';
 import { resolveParameters } from './parameters.js';
+import { checkTableOptions, churnTableHint } from './source-tables.js';
 
 export type StepStatus = 'Succeeded' | 'Failed' | 'NotRunnableLocally' | 'Skipped' | 'NotStarted';
 
@@ -29,7 +30,7 @@ export interface StepResult {
   readonly message?: string;
   /** The Condition step's outcome. */
   readonly outcome?: boolean;
-  /** Folder of an ingest step's report.json, rejects.jsonl and failures.jsonl. */
+  /** Folder of an ingest step's report.json, rejects.jsonl, duplicates.jsonl and failures.jsonl. */
   readonly outputDirectory?: string;
   readonly report?: IngestReport;
   /** Failure notifications an ingest step would have published. */
@@ -47,7 +48,8 @@ export interface LocalRunOptions {
   readonly store: string;
   /** `Name=Value` assignments from `--param`. */
   readonly parameters: readonly string[];
-  readonly tables: readonly LocalTable[];
+  /** `--table` mappings; each is checked before any step runs. */
+  readonly tables: readonly TableOption[];
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly onStepStart?: (step: DefinitionStep) => void;
@@ -55,7 +57,10 @@ export interface LocalRunOptions {
   readonly onStepEnd?: (result: StepResult) => void;
 }
 
-/** Runs the pipeline of an artifact folder locally; throws UserError for bad parameters or a broken definition. */
+/**
+ * Runs the pipeline of an artifact folder locally. Throws UsageError for bad parameters or
+ * `--table` mappings and UserError for a broken definition, in both cases before any step runs.
+ */
 export async function runPipelineLocally(options: LocalRunOptions): Promise<LocalRunResult> {
   const { folder, logger } = options;
   const clock = options.clock ?? systemClock;
@@ -63,6 +68,13 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const parameters = resolveParameters(manifest.pipeline.parameters, options.parameters);
   const definition = folder.readJson<PipelineDefinition>(manifest.pipeline.definitionFile);
   const plan = planSteps(definition);
+  checkTableOptions(
+    options.tables,
+    plan.flatMap(({ step }) => {
+      const config = step.Type === 'Processing' ? findIngestConfig(step, folder) : undefined;
+      return config === undefined ? [] : [config.source];
+    }),
+  );
   const layout = new StoreLayout(options.store);
   const startedAt = clock.now();
   const executionId = `local-${startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z-${randomBytes(3).toString('hex')}`;
@@ -96,7 +108,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
       options.onStepEnd?.(result);
     };
     if (gate !== undefined && stepProperties.get(gate.condition)?.['Outcome'] !== (gate.branch === 'if')) {
-      record({ name: step.Name, type: step.Type, status: 'Skipped', message: `in the ${gate.branch === 'if' ? 'If' : 'Else'} branch of '${gate.condition}', which was not taken` });
+      record({ name: step.Name, type: step.Type, status: 'Skipped', message: skippedBranchMessage(gate, stepProperties, statuses) });
       continue;
     }
     const skippedDependency = dependencies.find((name) => statuses.get(name) === 'Skipped');
@@ -129,6 +141,37 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<Loca
   const succeeded = failedStep === undefined;
   logger.info({ executionId, succeeded }, 'local execution finished');
   return { executionId, succeeded, steps: results };
+}
+
+/** Says why a step in a Condition branch was skipped: the condition's outcome, or why the Condition step has none. */
+function skippedBranchMessage(
+  gate: NonNullable<PlannedStep['gate']>,
+  stepProperties: ReadonlyMap<string, Record<string, unknown>>,
+  statuses: ReadonlyMap<string, StepStatus>,
+): string {
+  const branch = gate.branch === 'if' ? 'If' : 'Else';
+  const outcome = stepProperties.get(gate.condition)?.['Outcome'];
+  if (typeof outcome === 'boolean') {
+    return `the condition of '${gate.condition}' evaluated to ${outcome}, so its ${branch} branch did not run`;
+  }
+  const status = statuses.get(gate.condition);
+  if (status === 'Failed') {
+    return `the Condition step '${gate.condition}' failed, so neither of its branches ran`;
+  }
+  return `the Condition step '${gate.condition}' did not run (${status === undefined ? 'no status' : describeStatus(status)}), so neither of its branches ran`;
+}
+
+function describeStatus(status: StepStatus): string {
+  switch (status) {
+    case 'Skipped':
+      return 'it was skipped';
+    case 'NotStarted':
+      return 'it was not started';
+    case 'NotRunnableLocally':
+      return 'it is not runnable locally';
+    default:
+      return `its status is ${status}`;
+  }
 }
 
 interface StepContext extends LocalRunOptions {
@@ -214,11 +257,13 @@ async function runIngestStep(step: DefinitionStep, config: IngestConfig, context
     store: context.layout.root,
     outputDirectory,
     tables: context.tables,
+    missingTableHint: churnTableHint(context.layout.root),
     logger: context.logger,
     clock: context.clock,
     ...(config.notification !== undefined ? { topicArn: config.notification.topicArn } : {}),
   });
-  const outcome = await runIngest(config, ports, { processingJobName, startTime: context.clock.now(), onProgress: context.onProgress });
+  // The CLI prints the failure in its summary, so the runtime logs it only at level info.
+  const outcome = await runIngest(config, ports, { processingJobName, startTime: context.clock.now(), onProgress: context.onProgress, failureLogLevel: 'info' });
   const properties = {
     ProcessingJobName: processingJobName,
     ProcessingJobStatus: outcome.succeeded ? 'Completed' : 'Failed',

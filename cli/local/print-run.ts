@@ -1,5 +1,5 @@
 /** Formats the result of a local run for people. */
-import { relative } from 'node:path';
+import { displayPath } from '../display-path.js';
 import type { LocalRunResult, StepResult } from './pipeline-runner.js';
 
 /** Formats one block per step: its status, then counts and the report folder of an ingest step. */
@@ -22,7 +22,7 @@ export function formatStepResult(result: StepResult): string {
     lines.push(`  report: ${displayPath(result.outputDirectory)}/report.json`);
   }
   for (const notification of result.notifications ?? []) {
-    lines.push(`  notification (logged, not sent): ${notification.subject}`);
+    lines.push(`  notification (not sent in a local run; SAGEPIPE_LOG_LEVEL=info logs its text): ${notification.subject}`);
   }
   return lines.join('\n');
 }
@@ -45,10 +45,4 @@ function describeStatus(result: StepResult): string {
 /** Formats the closing line of a run. */
 export function formatRunSummary(result: LocalRunResult): string {
   return result.succeeded ? `local execution ${result.executionId} succeeded` : `local execution ${result.executionId} failed`;
-}
-
-/** Returns the path relative to the working folder when it lies inside it, else the absolute path. */
-function displayPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath === '' || relativePath.startsWith('..') ? path : relativePath;
 }

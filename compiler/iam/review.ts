@@ -110,20 +110,7 @@ It can pass {{#each passes}}{{mono this}}{{#unless @last}}, {{/unless}}{{/each}}
 {{/if}}
 {{#each statements}}
 
-### {{mono sid}}
-
-- Actions: {{{actions}}}
-- Resources: {{{resources}}}
-{{#if condition}}
-- Condition: {{{condition}}}
-{{/if}}
-- Needed by: {{neededBy}}
-{{#each reasons}}
-- Why: {{this}}
-{{/each}}
-{{#each scopes}}
-- Wildcard: {{this}}
-{{/each}}
+{{> statement}}
 {{/each}}
 
 Trust policy ({{mono trustFile}}):
@@ -150,20 +137,7 @@ No statement uses "*" as a resource.
 The CI role that runs \`sagepipe upsert\` and \`sagepipe start\`. Its trust policy is a template for GitHub Actions: replace {{mono "<owner>/<repository>"}} and the branch in the \`sub\` condition before you create the role.
 {{#each deployer.statements}}
 
-### {{mono sid}}
-
-- Actions: {{{actions}}}
-- Resources: {{{resources}}}
-{{#if condition}}
-- Condition: {{{condition}}}
-{{/if}}
-- Needed by: {{neededBy}}
-{{#each reasons}}
-- Why: {{this}}
-{{/each}}
-{{#each scopes}}
-- Wildcard: {{this}}
-{{/each}}
+{{> statement}}
 {{/each}}
 
 Trust policy ({{mono deployer.trustFile}}):
@@ -193,7 +167,25 @@ Every permission the steps declare was derived.
 {{/if}}
 `;
 
+/** One policy statement; roles and the deployer list theirs the same way. */
+const STATEMENT_PARTIAL = `### {{mono sid}}
+
+- Actions: {{{actions}}}
+- Resources: {{{resources}}}
+{{#if condition}}
+- Condition: {{{condition}}}
+{{/if}}
+- Needed by: {{neededBy}}
+{{#each reasons}}
+- Why: {{this}}
+{{/each}}
+{{#each scopes}}
+- Wildcard: {{this}}
+{{/each}}
+`;
+
 const handlebars = Handlebars.create();
+handlebars.registerPartial('statement', STATEMENT_PARTIAL);
 handlebars.registerHelper('mono', (text: unknown) => code(String(text)));
 handlebars.registerHelper('join', (items: unknown, separator: unknown) => (Array.isArray(items) ? items.join(String(separator)) : ''));
 const render = handlebars.compile(TEMPLATE, { noEscape: true, strict: true });

@@ -1,13 +1,16 @@
 /**
  * The AWS SDK v3 clients of the ingest runtime, built from one region and the standard
  * credential provider chain. AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>) are read by the
- * SDK itself; `endpoint` overrides them for every service.
+ * SDK itself; `endpoint` overrides them for every service. Every client has bounded timeouts
+ * and attempts (client-settings.ts), so no call waits forever.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { trackAwsCalls } from './call-tracking.js';
+import { type AwsTimeouts, DEFAULT_AWS_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, httpHandlerSettings } from './client-settings.js';
 
 /** Static AWS credentials. */
 export interface StaticCredentials {
@@ -24,6 +27,8 @@ export interface AwsClientSettings {
   readonly credentials?: StaticCredentials;
   /** Named profile of the shared config files. */
   readonly profile?: string;
+  /** Connection and request timeouts of every call. @default DEFAULT_AWS_TIMEOUTS */
+  readonly timeouts?: AwsTimeouts;
 }
 
 export interface AwsClients {
@@ -43,15 +48,17 @@ export function createAwsClients(settings: AwsClientSettings, env: NodeJS.Proces
     ...(settings.endpoint !== undefined ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials !== undefined ? { credentials: settings.credentials } : {}),
     ...(settings.profile !== undefined ? { profile: settings.profile } : {}),
+    requestHandler: httpHandlerSettings(settings.timeouts ?? DEFAULT_AWS_TIMEOUTS),
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
   };
   // Local endpoints have no per-bucket host names, so S3 requests put the bucket in the path.
   const overridden = settings.endpoint !== undefined || env['AWS_ENDPOINT_URL'] !== undefined || env['AWS_ENDPOINT_URL_S3'] !== undefined;
   const clients = {
-    athena: new AthenaClient(common),
-    s3: new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) }),
-    sagemaker: new SageMakerClient(common),
-    featureStore: new SageMakerFeatureStoreRuntimeClient({ ...common, maxAttempts: 1 }),
-    sns: new SNSClient(common),
+    athena: trackAwsCalls(new AthenaClient(common)),
+    s3: trackAwsCalls(new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) })),
+    sagemaker: trackAwsCalls(new SageMakerClient(common)),
+    featureStore: trackAwsCalls(new SageMakerFeatureStoreRuntimeClient({ ...common, maxAttempts: 1 })),
+    sns: trackAwsCalls(new SNSClient(common)),
   };
   return {
     ...clients,

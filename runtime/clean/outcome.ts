@@ -19,6 +19,8 @@ export const REJECT_CODES = [
   'NULL_IN_COLLECTION',
   'VECTOR_DIMENSION_MISMATCH',
   'UNSUPPORTED_VALUE_TYPE',
+  // Raised for a source line that could not be parsed into a row, not by cleaning a value.
+  'MALFORMED_SOURCE_ROW',
 ] as const;
 
 export type RejectCode = (typeof REJECT_CODES)[number];

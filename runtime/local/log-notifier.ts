@@ -1,4 +1,8 @@
-/** A Notifier for local runs: it logs the message that SNS would publish and sends nothing. */
+/**
+ * A Notifier for local runs: it logs the message that SNS would publish, at level info, and
+ * sends nothing. The CLI prints each subject after the run, so the default level shows no
+ * second copy of the failure.
+ */
 import type { Logger, Notification, Notifier } from '../ports.js';
 
 export class LogNotifier implements Notifier {
@@ -12,6 +16,6 @@ export class LogNotifier implements Notifier {
 
   async notify(notification: Notification): Promise<void> {
     this.sent.push(notification);
-    this.logger.warn({ topicArn: this.topicArn, subject: notification.subject, body: notification.body }, 'local run: this failure notification would be published');
+    this.logger.info({ topicArn: this.topicArn, subject: notification.subject, body: notification.body }, 'local run: this failure notification would be published');
   }
 }

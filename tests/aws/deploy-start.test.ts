@@ -113,6 +113,17 @@ start('bad params rejected before the call', async ({ endpoint, cli }) => {
   assert.is(endpoint.callsTo('StartPipelineExecution').length, 0);
 });
 
+start('integer digits are sent exactly', async ({ endpoint, cli }) => {
+  const result = await cli(['start', PIPELINE, '--param', 'Epochs=+9007199254740993', '--param', 'LearningRate=+2.5']);
+
+  assert.is(result.status, 0, result.stderr);
+  const [call] = endpoint.callsTo('StartPipelineExecution');
+  assert.equal(call?.input['PipelineParameters'], [
+    { Name: 'Epochs', Value: '9007199254740993' },
+    { Name: 'LearningRate', Value: '2.5' },
+  ]);
+});
+
 start('display name checked before any call', async ({ endpoint, cli }) => {
   const result = await cli(['start', PIPELINE, '--display-name', 'nightly_run']);
 

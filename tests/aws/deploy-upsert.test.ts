@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,7 +189,10 @@ upsert('unlisted definition is never sent', async ({ endpoint, workspace, cli })
   const folder = await workspace.compile();
   const manifest = manifestOf(folder);
   // The review copy is listed, but with the review role: it must not be deployed as the definition.
-  writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...manifest, pipeline: { ...manifest.pipeline, definitionFile: 'pipeline/definition.review.json' } }, null, 2));
+  // The checksum is rewritten too, so that the role check itself is what refuses the folder.
+  const edited = JSON.stringify({ ...manifest, pipeline: { ...manifest.pipeline, definitionFile: 'pipeline/definition.review.json' } }, null, 2);
+  writeFileSync(join(folder, 'manifest.json'), edited);
+  writeFileSync(join(folder, 'manifest.sha256'), `${createHash('sha256').update(edited).digest('hex')}  manifest.json\n`);
 
   const result = await cli(['upsert', folder]);
 

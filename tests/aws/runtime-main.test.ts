@@ -159,14 +159,18 @@ config('startup context reads environment', ({ folder }) => {
   const jobConfig = join(folder, 'processingjobconfig.json');
   writeFileSync(jobConfig, JSON.stringify({ ProcessingJobName: 'pipelines-from-file' }));
 
-  const fromEnv = readStartupContext({ SAGEPIPE_STEP_NAME: 'Ingest', SAGEPIPE_PROCESSING_JOB_NAME: 'job-from-env', SAGEPIPE_NOTIFY_TOPIC_ARN: TOPIC, SAGEPIPE_NOTIFY_TITLE: 'Title' }, jobConfig);
+  const fromEnv = readStartupContext(
+    { SAGEPIPE_PIPELINE_NAME: 'churn', SAGEPIPE_STEP_NAME: 'Ingest', SAGEPIPE_PROCESSING_JOB_NAME: 'job-from-env', SAGEPIPE_NOTIFY_TOPIC_ARN: TOPIC, SAGEPIPE_NOTIFY_TITLE: 'Title' },
+    jobConfig,
+  );
   const fromFile = readStartupContext({ SAGEPIPE_PROCESSING_JOB_NAME: '' }, jobConfig);
   const unknown = readStartupContext({}, join(folder, 'absent.json'));
 
-  assert.equal(fromEnv, { stepName: 'Ingest', processingJobName: 'job-from-env', topicArn: TOPIC, title: 'Title' });
+  assert.equal(fromEnv, { pipelineName: 'churn', stepName: 'Ingest', processingJobName: 'job-from-env', topicArn: TOPIC, title: 'Title' });
   assert.is(fromFile.processingJobName, 'pipelines-from-file');
   assert.is(unknown.processingJobName, null);
   assert.is(unknown.stepName, 'unknown step');
+  assert.is(unknown.pipelineName, 'unknown');
   assert.is(unknown.topicArn, undefined);
 });
 

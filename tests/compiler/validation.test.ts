@@ -265,6 +265,35 @@ const cases: Case[] = [
     errors: ['JSONGET_PATH_NOT_LITERAL@steps.Check'],
   },
   {
+    name: 'malformed JsonGet path',
+    build: () => {
+      const evaluate = prep('Evaluate');
+      return testPipeline([evaluate, conditionStep('Check', { conditions: [Condition.greaterThan(evaluate.jsonGet('Report', 'metrics..auc[x'), 0.5)] })]);
+    },
+    errors: ['JSONGET_INVALID_PATH@steps.Check'],
+  },
+  {
+    name: 'two features reading one column',
+    build: () => {
+      const group = featureGroup({
+        name: 'customers',
+        recordIdentifier: 'id',
+        eventTime: 'ts',
+        features: { id: feature.string(), ts: feature.string(), age: feature.integral(), age_text: feature.string().from('AGE') },
+        offlineStore: { s3Uri: 's3://bucket/offline/' },
+        roleArn: ROLE,
+      });
+      const ingest = featureStoreIngest('Ingest', {
+        featureGroup: group,
+        source: { database: 'db', table: 'raw', outputLocation: 's3://bucket/athena/' },
+        instanceType: 'ml.m5.large',
+        reportDestination: 's3://bucket/report/',
+      });
+      return testPipeline([ingest], { assets: { bucket: 'bucket' } });
+    },
+    errors: ['DUPLICATE_SOURCE_COLUMN@steps.Ingest.ingest.features.age_text.sourceColumn'],
+  },
+  {
     name: 'JsonGet on a training step',
     build: () => {
       const fit = trainingStep('Fit', { imageUri: 'xgboost:1', instanceType: 'ml.m5.xlarge', outputPath: 's3://bucket/models/' });

@@ -121,10 +121,26 @@ test('demo prints split counts', () => {
   try {
     const result = runCli(['demo', '--store', store]);
     assert.is(result.status, 0, result.stderr);
-    assert.match(result.stdout, /training {2}\(customers 1-4000\): {4}4000 records/);
-    assert.match(result.stdout, /inference \(customers 4001-5000\): 1000 records/);
+    assert.match(result.stdout, /training {2}\(customers 1-4000\): {4}4000 customers, 4000 records\n/);
+    assert.match(result.stdout, /inference \(customers 4001-5000\): 1000 customers, 1000 records\n/);
+    assert.not.match(result.stdout, 'earlier runs');
     assert.ok(existsSync(join(store, 'offline-store')));
     assert.ok(readdirSync(join(store, 'offline-store')).some((name) => name.startsWith(`${GROUP}-`)));
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+});
+
+test('demo store accumulates runs', () => {
+  const store = mkdtempSync(join(tmpdir(), 'sagepipe-demo-twice-'));
+  try {
+    assert.is(runCli(['demo', '--store', store]).status, 0);
+    const second = runCli(['demo', '--store', store]);
+    assert.is(second.status, 0, second.stderr);
+    assert.match(second.stdout, /training {2}\(customers 1-4000\): {4}4000 customers, 8000 records\n/);
+    assert.match(second.stdout, /inference \(customers 4001-5000\): 1000 customers, 2000 records\n/);
+    assert.match(second.stdout, 'the store kept the records of earlier runs: the offline store appends every write, so each run adds a record per customer');
+    assert.match(runCli(['demo', '--help']).stdout, /A kept store accumulates/);
   } finally {
     rmSync(store, { recursive: true, force: true });
   }

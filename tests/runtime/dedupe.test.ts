@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DuplicateResolver } from '../../runtime/dedupe.js';
+import { type DroppedDuplicate, DuplicateResolver } from '../../runtime/dedupe.js';
 import type { FeatureRecord } from '../../runtime/ports.js';
 import { silentLogger, tempFolder } from '../support/ingest-fixtures.js';
 
@@ -103,5 +103,42 @@ test('dedupe spill adds no listeners', async () => {
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+/** Lists every row that loses, as `row>winningRow`, by comparing all rows of each identifier. */
+function expectedLosers(records: readonly FeatureRecord[]): string[] {
+  const rows = records.map((item, index) => ({ item, row: index + 1 }));
+  return rows
+    .flatMap(({ item, row }) => {
+      const winner = rows
+        .filter((other) => other.item.identifier === item.identifier)
+        .reduce((best, other) => (other.item.eventTimeMs > best.item.eventTimeMs || (other.item.eventTimeMs === best.item.eventTimeMs && other.row > best.row) ? other : best));
+      return winner.row === row ? [] : [`${row}>${winner.row}`];
+    })
+    .sort();
+}
+
+for (const [name, options] of [
+  ['dedupe reports losers in memory', {}],
+  ['dedupe reports losers after spilling', { memoryRecords: 3 }],
+  ['dedupe reports losers across passes', { memoryRecords: 2, mergeFanIn: 2 }],
+] as const) {
+  test(name, async () => {
+    const records = manyRecords();
+    const resolver = new DuplicateResolver({ logger: silentLogger, ...options });
+    for (const [index, item] of records.entries()) {
+      await resolver.add(item, index + 1);
+    }
+    const reported: DroppedDuplicate[] = [];
+    for await (const _batch of resolver.winners(4, async (duplicate) => {
+      reported.push(duplicate);
+    })) {
+      // Only the reported losers matter here.
+    }
+    assert.equal(reported.map((duplicate) => `${duplicate.row}>${duplicate.winningRow}`).sort(), expectedLosers(records));
+    assert.is(resolver.dropped, 55);
+    const first = reported.find((duplicate) => duplicate.row === 1);
+    assert.equal(first, { row: 1, identifier: 'id0', eventTime: '0', winningRow: 61 });
+  });
+}
 
 test.run();

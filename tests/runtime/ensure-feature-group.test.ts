@@ -16,7 +16,13 @@ function groupConfig(overrides: Partial<IngestFeatureGroupConfig> = {}): IngestF
     name: 'g',
     recordIdentifierFeatureName: 'id',
     eventTimeFeatureName: 'ts',
-    createRequest: { FeatureGroupName: 'g', FeatureDefinitions: DEFINITIONS },
+    createRequest: {
+      FeatureGroupName: 'g',
+      RecordIdentifierFeatureName: 'id',
+      EventTimeFeatureName: 'ts',
+      FeatureDefinitions: DEFINITIONS,
+      OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://bucket/offline/' } },
+    },
     allowFeatureAdditions: false,
     createTimeoutSeconds: 60,
     ...overrides,
@@ -122,9 +128,9 @@ test('ensure lists every difference', async () => {
     assert.unreachable('a mismatched group was accepted');
   } catch (error) {
     const message = (error as Error).message;
-    assert.match(message, "event time feature: the group has 'when', the config 'ts'");
-    assert.match(message, "feature 'id': the group has Integral, the config String");
-    assert.match(message, "feature 'age': the group has Fractional, the config Integral");
+    assert.match(message, 'EventTimeFeatureName: deployed "when", compiled "ts"');
+    assert.match(message, 'FeatureDefinitions[id].FeatureType: deployed "Integral", compiled "String"');
+    assert.match(message, 'FeatureDefinitions[age].FeatureType: deployed "Fractional", compiled "Integral"');
   }
 });
 
@@ -148,6 +154,18 @@ test('ensure adds allowed features', async () => {
   const result = await ensureFeatureGroup(groupConfig({ allowFeatureAdditions: true }), { control, clock: manualClock(), logger: silentLogger });
   assert.is(result.lastUpdateStatus, 'Successful');
   assert.equal(calls, ['describe', 'add:age', 'describe', 'describe']);
+});
+
+test('ensure refuses another store setup', async () => {
+  const { control } = scriptedControl([description('Created', DEFINITIONS, { onlineStoreEnabled: true, offlineStoreEnabled: false })]);
+  try {
+    await ensureFeatureGroup(groupConfig(), { control, clock: manualClock(), logger: silentLogger });
+    assert.unreachable('a group with other stores was accepted');
+  } catch (error) {
+    const message = (error as Error).message;
+    assert.match(message, 'OnlineStoreConfig.EnableOnlineStore: deployed true, compiled false');
+    assert.match(message, 'OfflineStoreConfig: deployed "absent", compiled "configured"');
+  }
 });
 
 test.run();

@@ -133,6 +133,7 @@ test('rejects above threshold fail run', async () => {
     assert.is(written.status, 'failed');
     assert.is(written.counts.written, 2);
     assert.is(readFileSync(join(run.output, 'failures.jsonl'), 'utf8'), '');
+    assert.is(readFileSync(join(run.output, 'duplicates.jsonl'), 'utf8'), '');
   } finally {
     rmSync(run.store, { recursive: true, force: true });
     rmSync(run.output, { recursive: true, force: true });
@@ -178,6 +179,13 @@ for (const [name, memory] of [
         ['A', '2024-05-01T11:00:00Z', 4n],
         ['B', '2024-05-01T12:00:00Z', 1n],
         ['C', '2024-05-01T08:00:00Z', 5n],
+      ]);
+      // Grouped by identifier, from the latest event time down; each names the row that won.
+      assert.equal(readLines(join(run.output, 'duplicates.jsonl')), [
+        { row: 3, recordIdentifier: 'A', eventTime: '2024-05-01T11:00:00Z', winningRow: 5 },
+        { row: 2, recordIdentifier: 'A', eventTime: '2024-05-01T10:00:00Z', winningRow: 5 },
+        { row: 7, recordIdentifier: 'A', eventTime: '2024-05-01T09:00:00Z', winningRow: 5 },
+        { row: 4, recordIdentifier: 'B', eventTime: '2024-05-01T09:00:00Z', winningRow: 1 },
       ]);
     } finally {
       rmSync(run.store, { recursive: true, force: true });
@@ -298,7 +306,7 @@ test('mismatched group blocks writes', async () => {
   const second = await ingest([['B', '2024-05-01T10:00:00Z', '1', '1', 'Basic', 'no']], { store: first.store, config });
   try {
     assert.is(second.succeeded, false);
-    assert.match(second.report.error ?? '', "feature 'age': the group has Integral, the config String");
+    assert.match(second.report.error ?? '', 'FeatureDefinitions[age].FeatureType: deployed "Integral", compiled "String"');
     assert.is(second.report.counts.written, 0);
     const offline = await queryOffline(first.store, 'SELECT id FROM test_group');
     assert.equal(offline, [['A']]);

@@ -27,8 +27,13 @@ export function clientConfig(endpoint: AwsEndpoint): { region: string; endpoint:
  * static fake credentials, no instance metadata lookups and no shared config files.
  */
 export function endpointEnvironment(endpoint: AwsEndpoint): Record<string, string> {
+  return urlEnvironment(endpoint.url);
+}
+
+/** Returns the environment of `endpointEnvironment` for any local URL, such as a server that never responds. */
+export function urlEnvironment(url: string): Record<string, string> {
   return {
-    AWS_ENDPOINT_URL: endpoint.url,
+    AWS_ENDPOINT_URL: url,
     AWS_REGION: TEST_REGION,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,

@@ -2,7 +2,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import type { LineWriter, ObjectStore } from '../ports.js';
+import type { LineWriter, ObjectStore } from './ports.js';
 
 /**
  * Stores objects as files under `root`. Keys are relative paths with `/`; `s3://` URIs are read
