@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Project, ts } from 'ts-morph';
 import { tsImport } from 'tsx/esm/api';
@@ -110,7 +110,7 @@ function toUserError(error: unknown, entryPath: string): UserError {
   }
   const where = userFrame(error);
   if (error instanceof ImplicitConversionError || (error as Error | undefined)?.name === 'ImplicitConversionError') {
-    return new UserError(`evaluating ${relative(process.cwd(), entryPath)} failed`, ExitCode.failed, [
+    return new UserError(`evaluating ${displayPath(entryPath)} failed`, ExitCode.failed, [
       {
         code: 'IMPLICIT_CONVERSION',
         severity: 'error',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import type { Issue } from '../compiler/issues.js';
@@ -116,7 +116,7 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
           message: `'${key}' still contains ${placeholder.meaning}`,
           value,
           rule: 'placeholder values compile, but upsert refuses to deploy them',
-          fix: `set '${key}' in ${relative(process.cwd(), filePath)} to the real value before deploying`,
+          fix: `set '${key}' in ${shownPath(filePath)} to the real value before deploying`,
         });
       }
     }
@@ -125,6 +125,12 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
   const config = data as PipelineConfig;
   Object.defineProperty(config, CONFIG_SOURCE, { value: { path: filePath, warnings } satisfies ConfigSource, enumerable: false });
   return config;
+}
+
+/** Returns the path relative to the working folder when the file is inside it, else the absolute path. */
+function shownPath(filePath: string): string {
+  const fromHere = relative(process.cwd(), filePath);
+  return fromHere.startsWith('..') || isAbsolute(fromHere) ? filePath : fromHere;
 }
 
 /** Returns the file and warnings recorded by `loadConfig`, or undefined for a config built in code. */

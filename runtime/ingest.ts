@@ -149,11 +149,11 @@ function thresholdError(config: IngestConfig, tally: IngestTally): string | null
   const problems: string[] = [];
   if (tally.rejected > config.maxRejectedRows) {
     problems.push(
-      `${tally.rejected} rows were rejected, more than maxRejectedRows (${config.maxRejectedRows}); the valid rows were written, and each rejected row is in ${REJECTS_FILE} with its reasons`,
+      `${plural(tally.rejected, 'row was', 'rows were')} rejected, more than maxRejectedRows (${config.maxRejectedRows}); the valid rows were written, and each rejected row is in ${REJECTS_FILE} with its reasons`,
     );
   }
   if (tally.failed > config.maxRejectedRows) {
-    problems.push(`${tally.failed} records failed to write after every retry, more than maxRejectedRows (${config.maxRejectedRows}); each is in ${FAILURES_FILE}`);
+    problems.push(`${plural(tally.failed, 'record', 'records')} failed to write after every retry, more than maxRejectedRows (${config.maxRejectedRows}); each is in ${FAILURES_FILE}`);
   }
   return problems.length === 0 ? null : problems.join('; ');
 }
@@ -176,7 +176,7 @@ async function notifyFailure(config: IngestConfig, ports: IngestPorts, report: I
   });
   try {
     await ports.notifier.notify(notification);
-    ports.logger.info({ topicArn: config.notification.topicArn }, 'failure notification sent');
+    ports.logger.info({ topicArn: config.notification.topicArn }, 'failure notification handed to the notifier');
   } catch (notifyError) {
     // The run's own error stays the outcome; a failed notification is only logged.
     ports.logger.error({ err: notifyError, topicArn: config.notification.topicArn }, 'sending the failure notification failed');
@@ -195,4 +195,9 @@ async function timed<T>(tally: IngestTally, stage: string, action: () => Promise
 function errorText(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Writes a count with the singular or plural form of what it counts: `1 row was`, `6 rows were`. */
+function plural(count: number, singular: string, pluralForm: string): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
