@@ -106,7 +106,7 @@ async function runAthenaReadBenchmark(context: BenchmarkContext): Promise<Benchm
     method:
       `The local AWS test endpoint runs in its own process on 127.0.0.1 with ${rows.toLocaleString('en-US')} generated churn rows (14 varchar columns, the generator of ` +
       '`sagepipe generate-data`) as an Athena table, and adds no latency. A fresh Node process reads the result with AthenaQuerySource and the AWS SDK v3 Athena and S3 ' +
-      'clients, once through GetQueryResults pages of 1,000 rows (resultPath api) and once by streaming the result CSV from S3 (resultPath s3-csv), in batches of 5,000. ' +
+      'clients built by the runtime\'s createAwsClients, once through GetQueryResults pages of 1,000 rows (resultPath api) and once by streaming the result CSV from S3 (resultPath s3-csv), in batches of 5,000. ' +
       'The time runs from the first call to the last batch; the first poll of GetQueryExecution waits 10 ms instead of the default 500 ms, so the wait for the query ' +
       'stays out of the figure. One unmeasured read of each path comes first.',
     commands: ['npm run bench -- --only athena-read'],

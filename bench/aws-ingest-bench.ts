@@ -162,8 +162,8 @@ async function runAwsIngestBenchmark(context: BenchmarkContext): Promise<Benchma
     title: 'Feature Store record writer against the local endpoint',
     method:
       `The local AWS test endpoint runs in its own process on 127.0.0.1 and delays every PutRecord by ${LATENCY_MS} ms; in the throttled cases it also answers 5 % of ` +
-      'PutRecord calls, drawn from a seeded generator, with ThrottlingException. A fresh Node process builds the AWS SDK v3 Feature Store runtime client ' +
-      '(maxAttempts 1, as the runtime builds it) and the FeatureStoreRecordWriter with the compiled defaults (8 attempts, backoff 100 ms to 20 s, full jitter), ' +
+      'PutRecord calls, drawn from a seeded generator, with ThrottlingException. A fresh Node process builds the AWS SDK v3 clients with the runtime\'s ' +
+      'createAwsClients (one attempt per Feature Store call, bounded timeouts) and the FeatureStoreRecordWriter with the compiled defaults (8 attempts, backoff 100 ms to 20 s, full jitter), ' +
       'writes 2 × concurrency warm-up records (at least 20), then times the measured records, handed over in write() calls of 5,000 records as the ingest does. ' +
       'The ideal rate is concurrency ÷ latency. After each run the endpoint counts accepted puts per record identifier. Each case gets a fresh endpoint per run ' +
       `and at most ${MAX_RUNS} measured runs.`,

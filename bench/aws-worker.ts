@@ -11,10 +11,8 @@
  * The result is printed as one JSON line on stdout.
  */
 import { performance } from 'node:perf_hooks';
-import { AthenaClient } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import { AthenaQuerySource } from '../runtime/aws/athena-source.js';
+import { type AwsClients, createAwsClients } from '../runtime/aws/clients.js';
 import { FeatureStoreRecordWriter } from '../runtime/aws/record-writer.js';
 import { S3ObjectStore } from '../runtime/aws/s3-object-store.js';
 import type { AthenaSourceConfig, WriterConfig } from '../runtime/ingest-config.js';
@@ -26,7 +24,12 @@ const BATCH_SIZE = 5000;
 /** The compiled writer defaults apart from concurrency: 8 attempts, backoff from 100 ms to 20 s. */
 const WRITER_DEFAULTS: Omit<WriterConfig, 'concurrency'> = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 20_000 };
 /** Static fake credentials: the endpoint checks that requests are signed, not which key signed them. */
-const CLIENT_SETTINGS = { region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Builds the clients the way the runtime does, pointed at the local endpoint. */
+function clientsFor(url: string): AwsClients {
+  return createAwsClients({ region: 'us-west-2', endpoint: url, credentials: CREDENTIALS });
+}
 
 export interface WriteRun {
   readonly records: number;
@@ -75,11 +78,11 @@ async function writeAll(writer: FeatureStoreRecordWriter, count: number, prefix:
 }
 
 async function runWrite(url: string, recordCount: number, concurrency: number, warmUpCount: number): Promise<WriteRun> {
-  // maxAttempts 1: the record writer retries by itself, as the runtime's clients are built.
-  const client = new SageMakerFeatureStoreRuntimeClient({ ...CLIENT_SETTINGS, endpoint: url, maxAttempts: 1 });
+  // The runtime's Feature Store client makes one attempt per call, because the record writer retries by itself.
+  const clients = clientsFor(url);
   try {
     const writer = new FeatureStoreRecordWriter({
-      client,
+      client: clients.featureStore,
       writer: { ...WRITER_DEFAULTS, concurrency },
       recordIdentifierFeatureName: 'customer_id',
       eventTimeFeatureName: 'event_time',
@@ -93,14 +96,12 @@ async function runWrite(url: string, recordCount: number, concurrency: number, w
     const cpu = process.cpuUsage(cpuAtStart);
     return { records: recordCount, concurrency, elapsedMs, cpuMicros: cpu.user + cpu.system, ...outcome };
   } finally {
-    client.destroy();
+    clients.destroy();
   }
 }
 
 async function runRead(url: string, resultPath: 'api' | 's3-csv', database: string, table: string, resultBucket: string): Promise<ReadRun> {
-  const athena = new AthenaClient({ ...CLIENT_SETTINGS, endpoint: url });
-  // The endpoint has no per-bucket host names, so S3 requests put the bucket in the path.
-  const s3 = new S3Client({ ...CLIENT_SETTINGS, endpoint: url, forcePathStyle: true });
+  const clients = clientsFor(url);
   const columns = ['customer_id', 'age', 'tenure_months', 'monthly_charges', 'total_charges', 'contract_type', 'payment_method', 'internet_service', 'phone_service', 'multiple_lines', 'online_security', 'tech_support', 'device_protection', 'churn'];
   const source: AthenaSourceConfig = {
     kind: 'athena',
@@ -117,7 +118,12 @@ async function runRead(url: string, resultPath: 'api' | 's3-csv', database: stri
   };
   try {
     // A 10 ms first poll keeps the wait for the query out of the figure; the read is what is measured.
-    const reader = new AthenaQuerySource({ athena, objects: new S3ObjectStore(s3, `s3://${resultBucket}/athena-results/`), initialPollDelayMs: 10, maxPollDelayMs: 10 });
+    const reader = new AthenaQuerySource({
+      athena: clients.athena,
+      objects: new S3ObjectStore(clients.s3, `s3://${resultBucket}/athena-results/`),
+      initialPollDelayMs: 10,
+      maxPollDelayMs: 10,
+    });
     const started = performance.now();
     let rows = 0;
     let batches = 0;
@@ -133,8 +139,7 @@ async function runRead(url: string, resultPath: 'api' | 's3-csv', database: stri
     }
     return { resultPath, elapsedMs: performance.now() - started, rows, batches, firstIdentifier, lastIdentifier };
   } finally {
-    athena.destroy();
-    s3.destroy();
+    clients.destroy();
   }
 }
 
