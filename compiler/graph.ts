@@ -331,6 +331,10 @@ function reportCycles(nodes: ReadonlyMap<Step, StepNode>, issues: IssueCollector
  * allows. A dependency on a step nested elsewhere counts as a dependency on its sibling ancestor.
  */
 function orderSteps(siblings: readonly Step[], nodes: ReadonlyMap<Step, StepNode>): Step[] {
+  // An empty or one-step list (the usual condition branch) is already in order.
+  if (siblings.length <= 1) {
+    return [...siblings];
+  }
   const index = new Map(siblings.map((step, position) => [step, position]));
   const ancestorInList = (step: Step): Step | undefined => {
     let current: StepNode | undefined = nodes.get(step);

@@ -10,7 +10,8 @@
  * keeps only its row, identifier and event time. DuckDB is not used, because this code also runs
  * inside the bundled runtime.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,19 +246,13 @@ async function writeRun(path: string, entries: Iterable<Entry> | AsyncIterable<E
   try {
     for await (const entry of entries) {
       if (!stream.write(`${JSON.stringify(entry)}\n`)) {
-        await drained(stream);
+        // events.once removes both of its listeners when either event fires, so long runs add none.
+        await once(stream, 'drain');
       }
     }
   } finally {
     await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   }
-}
-
-function drained(stream: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('drain', resolve);
-    stream.once('error', reject);
-  });
 }
 
 async function* readRun(path: string): AsyncGenerator<Entry> {

@@ -60,22 +60,32 @@ export function featureGroupsOf(pipeline: Pipeline, steps: readonly Step[]): Fea
  */
 export function collectRoles(pipeline: Pipeline, graph: StepGraph, session: IamSession): DerivedRole[] {
   const roles = new Map<string, DerivedRole>();
+  // Keys of the purposes and source ARNs each role has, so that a role shared by thousands of
+  // steps is not searched from the start for every step.
+  const seen = new Map<DerivedRole, Set<string>>();
   const role = (arn: string): DerivedRole => {
     let found = roles.get(arn);
     if (found === undefined) {
       found = { arn, purposes: [], needs: [], sourceArns: [] };
       roles.set(arn, found);
+      seen.set(found, new Set());
     }
     return found;
   };
   const addPurpose = (target: DerivedRole, purpose: RolePurpose): void => {
-    if (!target.purposes.some((existing) => JSON.stringify(existing) === JSON.stringify(purpose))) {
+    const keys = seen.get(target) as Set<string>;
+    const key = `purpose\u0000${JSON.stringify(purpose)}`;
+    if (!keys.has(key)) {
+      keys.add(key);
       target.purposes.push(purpose);
     }
   };
   const addSourceArns = (target: DerivedRole, arns: readonly string[]): void => {
+    const keys = seen.get(target) as Set<string>;
     for (const arn of arns) {
-      if (!target.sourceArns.includes(arn)) {
+      const key = `source\u0000${arn}`;
+      if (!keys.has(key)) {
+        keys.add(key);
         target.sourceArns.push(arn);
       }
     }

@@ -52,18 +52,29 @@ function canonicalConditions(conditions: IamConditions | undefined): IamConditio
 
 const conditionId = (conditions: IamConditions | undefined): string => JSON.stringify(conditions ?? null);
 
-function appendUnique(target: string[], values: readonly string[]): void {
+/** Appends the values that `present` lacks, keeping their order; `present` mirrors `target`. */
+function appendUnique(target: string[], present: Set<string>, values: readonly string[]): void {
   for (const value of values) {
-    if (!target.includes(value)) {
+    if (!present.has(value)) {
+      present.add(value);
       target.push(value);
     }
   }
+}
+
+/** Sorts a draft's actions and resources without repeats and makes its conditions canonical, after a pass has merged into it. */
+function normalizeDraft(draft: Draft): void {
+  draft.actions = sortedUnique(draft.actions);
+  draft.resources = sortedUnique(draft.resources);
+  draft.conditions = canonicalConditions(draft.conditions);
 }
 
 /** Folds drafts with the same key into the first of them, keeping first-seen order. */
 function mergeBy(drafts: Draft[], key: (draft: Draft) => string | undefined, combine: (into: Draft, from: Draft) => void): Draft[] {
   const kept: Draft[] = [];
   const byKey = new Map<string, Draft>();
+  // What each draft that received a merge already lists, so merging thousands of needs stays linear.
+  const listed = new Map<Draft, { reasons: Set<string>; neededBy: Set<string>; scopes: Set<string> }>();
   for (const draft of drafts) {
     const id = key(draft);
     const existing = id === undefined ? undefined : byKey.get(id);
@@ -75,9 +86,14 @@ function mergeBy(drafts: Draft[], key: (draft: Draft) => string | undefined, com
       continue;
     }
     combine(existing, draft);
-    appendUnique(existing.reasons, draft.reasons);
-    appendUnique(existing.neededBy, draft.neededBy);
-    appendUnique(existing.scopes, draft.scopes);
+    let present = listed.get(existing);
+    if (present === undefined) {
+      present = { reasons: new Set(existing.reasons), neededBy: new Set(existing.neededBy), scopes: new Set(existing.scopes) };
+      listed.set(existing, present);
+    }
+    appendUnique(existing.reasons, present.reasons, draft.reasons);
+    appendUnique(existing.neededBy, present.neededBy, draft.neededBy);
+    appendUnique(existing.scopes, present.scopes, draft.scopes);
   }
   return kept;
 }
@@ -126,25 +142,30 @@ export function buildStatements(needs: readonly AttributedNeed[]): PolicyStateme
         const raw = conditions?.[operator]?.[key];
         return typeof raw === 'string' ? [raw] : (raw ?? []);
       };
-      into.conditions = canonicalConditions({ [operator]: { [key]: [...values(into.conditions), ...values(from.conditions)] } });
+      // Values are only collected here and made canonical once the pass is done, because
+      // sorting after every merge is quadratic when thousands of steps share one statement.
+      into.conditions = { [operator]: { [key]: [...values(into.conditions), ...values(from.conditions)] } };
     },
   );
+  drafts.forEach(normalizeDraft);
 
   drafts = mergeBy(
     drafts,
     (draft) => `${draft.sid}|${draft.actions.join()}|${conditionId(draft.conditions)}`,
     (into, from) => {
-      into.resources = sortedUnique([...into.resources, ...from.resources]);
+      into.resources.push(...from.resources);
     },
   );
+  drafts.forEach(normalizeDraft);
 
   drafts = mergeBy(
     drafts,
     (draft) => `${draft.sid}|${draft.resources.join()}|${conditionId(draft.conditions)}`,
     (into, from) => {
-      into.actions = sortedUnique([...into.actions, ...from.actions]);
+      into.actions.push(...from.actions);
     },
   );
+  drafts.forEach(normalizeDraft);
 
   const used = new Map<string, number>();
   return drafts.map((draft) => {

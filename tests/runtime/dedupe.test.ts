@@ -81,6 +81,29 @@ test('dedupe tie keeps last row', async () => {
   assert.is(result.dropped, 2);
 });
 
+test('dedupe spill adds no listeners', async () => {
+  const directory = tempFolder('dedupe-listeners');
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(warning.name);
+  };
+  process.on('warning', onWarning);
+  try {
+    // 3,000 records of about 1 KB fill a run file's write buffer many times, so the spill waits for 'drain' often.
+    const padding = 'x'.repeat(1000);
+    const records = Array.from({ length: 3000 }, (_, index) => record(`id${String(index).padStart(5, '0')}`, 1, padding));
+    const result = await resolve(records, { memoryRecords: 3000, tempDirectory: directory });
+    await new Promise((done) => setImmediate(done));
+
+    assert.is(result.winners.length, 3000);
+    assert.is(result.spilled, 1);
+    assert.equal(warnings.filter((name) => name === 'MaxListenersExceededWarning'), []);
+  } finally {
+    process.off('warning', onWarning);
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
 /** Lists every row that loses, as `row>winningRow`, by comparing all rows of each identifier. */
 function expectedLosers(records: readonly FeatureRecord[]): string[] {
   const rows = records.map((item, index) => ({ item, row: index + 1 }));
