@@ -27,8 +27,13 @@ const WRITER_DEFAULTS: Omit<WriterConfig, 'concurrency'> = { maxAttempts: 8, bas
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Builds the clients the way the runtime does, pointed at the local endpoint. */
-function clientsFor(url: string): AwsClients {
-  return createAwsClients({ region: 'us-west-2', endpoint: url, credentials: CREDENTIALS });
+function clientsFor(url: string, recordWriterConcurrency?: number): AwsClients {
+  return createAwsClients({
+    region: 'us-west-2',
+    endpoint: url,
+    credentials: CREDENTIALS,
+    ...(recordWriterConcurrency !== undefined ? { recordWriterConcurrency } : {}),
+  });
 }
 
 export interface WriteRun {
@@ -79,7 +84,7 @@ async function writeAll(writer: FeatureStoreRecordWriter, count: number, prefix:
 
 async function runWrite(url: string, recordCount: number, concurrency: number, warmUpCount: number): Promise<WriteRun> {
   // The runtime's Feature Store client makes one attempt per call, because the record writer retries by itself.
-  const clients = clientsFor(url);
+  const clients = clientsFor(url, concurrency);
   try {
     const writer = new FeatureStoreRecordWriter({
       client: clients.featureStore,

@@ -1,19 +1,31 @@
 import type { Command } from './command.js';
-import { compileCommand } from './commands/compile.js';
-import { demoCommand } from './commands/demo.js';
-import { generateDataCommand } from './commands/generate-data.js';
-import { iamCommand } from './commands/iam.js';
-import { planCommand } from './commands/plan.js';
-import { queryCommand } from './commands/query.js';
-import { runCommand } from './commands/run.js';
-import { startCommand } from './commands/start.js';
-import { upsertCommand } from './commands/upsert.js';
-import { validateCommand } from './commands/validate.js';
 import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserError } from './output.js';
 import { SAGEPIPE_VERSION } from './package-info.js';
 
-/** Every command, in the order `sagepipe --help` lists them. */
-const COMMANDS: readonly Command[] = [compileCommand, validateCommand, iamCommand, runCommand, queryCommand, generateDataCommand, demoCommand, planCommand, upsertCommand, startCommand];
+/** An entry of the command list. The command's module is loaded only when the command runs. */
+interface CommandEntry {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+/**
+ * Every command, in the order `sagepipe --help` lists them. Modules load on demand, so that local
+ * commands and help do not pay for loading the AWS SDK.
+ */
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'compile', summary: 'Type-check a pipeline entry and write its artifact folder', load: async () => (await import('./commands/compile.js')).compileCommand },
+  { name: 'validate', summary: 'Report every problem in a pipeline entry without writing anything', load: async () => (await import('./commands/validate.js')).validateCommand },
+  { name: 'iam', summary: 'Print the IAM review of a pipeline entry or artifact folder', load: async () => (await import('./commands/iam.js')).iamCommand },
+  { name: 'run', summary: 'Execute a compiled pipeline locally on embedded engines', load: async () => (await import('./commands/run.js')).runCommand },
+  { name: 'query', summary: 'Run SQL over the local offline store', load: async () => (await import('./commands/query.js')).queryCommand },
+  { name: 'generate-data', summary: 'Write a messy synthetic churn table for local runs', load: async () => (await import('./commands/generate-data.js')).generateDataCommand },
+  { name: 'demo', summary: 'Generate messy churn data, compile the churn example and run it locally', load: async () => (await import('./commands/demo.js')).demoCommand },
+  { name: 'plan', summary: 'Show what upsert would create, update or leave unchanged on AWS', load: async () => (await import('./commands/plan.js')).planCommand },
+  { name: 'upsert', summary: 'Deploy an artifact folder: assets, feature groups and the pipeline', load: async () => (await import('./commands/upsert.js')).upsertCommand },
+  { name: 'start', summary: 'Start a pipeline execution, and optionally follow it to its end', load: async () => (await import('./commands/start.js')).startCommand },
+];
 
 const GENERAL_USAGE = () => `sagepipe ${SAGEPIPE_VERSION}: typed SageMaker pipelines and feature groups, compiled for review and deploy
 
@@ -40,11 +52,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${SAGEPIPE_VERSION}\n`);
     return ExitCode.ok;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (entry === undefined) {
     process.stderr.write(`sagepipe: unknown command '${name}'\n\n${GENERAL_USAGE()}\n`);
     return ExitCode.usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return ExitCode.ok;

@@ -77,7 +77,7 @@ async function runWithConfig(config: IngestConfig, startup: StartupContext, logg
     { pipelineName: config.pipelineName, stepName: config.stepName, featureGroupName: config.featureGroup.name, processingJobName: startup.processingJobName, region: config.region },
     'ingest started',
   );
-  const clients = createAwsClients({ region: config.region });
+  const clients = createAwsClients({ region: config.region, recordWriterConcurrency: config.writer.concurrency });
   try {
     const output = config.outputPath.startsWith('s3://') ? new S3ObjectStore(clients.s3, config.outputPath, logger) : new FileObjectStore(config.outputPath);
     const ports = createAwsIngestPorts(config, { clients, output, logger });

@@ -6,7 +6,6 @@ import { createOutput, ExitCode, issuesToJson, printIssues, UsageError } from '.
 
 export const compileCommand: Command = {
   name: 'compile',
-  summary: 'Type-check a pipeline entry and write its artifact folder',
   usage: `Usage: sagepipe compile <entry.ts> [--out DIR] [--no-type-check] [--json]
 
 Type-checks the entry file with the TypeScript compiler, evaluates it, validates the pipeline

@@ -22,7 +22,6 @@ const FEATURE_GROUP = 'mlops_poc_churn_classification_feature';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Generate messy churn data, compile the churn example and run it locally',
   usage: `Usage: sagepipe demo [--store DIR]
 
 Runs the churn example end to end with no AWS account: generates ${DEMO_SAMPLES} messy churn

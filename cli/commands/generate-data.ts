@@ -9,7 +9,6 @@ import { createOutput, ExitCode, UsageError } from '../output.js';
 
 export const generateDataCommand: Command = {
   name: 'generate-data',
-  summary: 'Write a messy synthetic churn table for local runs',
   usage: `Usage: sagepipe generate-data [--config FILE] [--database NAME] [--table NAME]
                               [--n-samples N] [--start-customer-id N] [--seed N]
                               [--rejectable-rows N] [--duplicate-rows N] [--store DIR] [--json]

@@ -8,7 +8,6 @@ import { createOutput, ExitCode, issuesToJson, printIssues, UsageError, UserErro
 
 export const iamCommand: Command = {
   name: 'iam',
-  summary: "Print the IAM review of a pipeline entry or artifact folder",
   usage: `Usage: sagepipe iam <entry.ts | artifact-folder> [--json] [--no-type-check]
 
 Prints the IAM review page: each role's policy statements with the steps that need them and

@@ -10,7 +10,6 @@ import { createOutput, ExitCode, UsageError } from '../output.js';
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what upsert would create, update or leave unchanged on AWS',
   usage: `Usage: sagepipe plan <artifact-dir> [--add-features] [--json] [--region REGION] [--profile NAME]
                      [--endpoint-url URL] [--request-timeout SECONDS]
 

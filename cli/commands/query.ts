@@ -6,7 +6,6 @@ import { createOutput, ExitCode, UsageError } from '../output.js';
 
 export const queryCommand: Command = {
   name: 'query',
-  summary: 'Run SQL over the local offline store',
   usage: `Usage: sagepipe query --local "SQL" [--json] [--store DIR]
 
 Runs exactly one SQL statement over the local offline store. The statement is any SQL that

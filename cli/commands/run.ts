@@ -10,7 +10,6 @@ import { createOutput, ExitCode, UsageError } from '../output.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Execute a compiled pipeline locally on embedded engines',
   usage: `Usage: sagepipe run <artifact-dir> --local [--param Name=Value]... [--store DIR]
                     [--table database.table=PATH]... [--json]
 

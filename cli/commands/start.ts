@@ -15,7 +15,6 @@ const DEFAULT_POLL_SECONDS = 10;
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'Start a pipeline execution, and optionally follow it to its end',
   usage: `Usage: sagepipe start <artifact-dir | pipeline-name> [--param Name=Value]... [--display-name NAME]
                       [--description TEXT] [--wait] [--poll-interval SECONDS] [--timeout SECONDS]
                       [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]

@@ -14,7 +14,6 @@ const DEFAULT_WAIT_TIMEOUT_SECONDS = 900;
 
 export const upsertCommand: Command = {
   name: 'upsert',
-  summary: 'Deploy an artifact folder: assets, feature groups and the pipeline',
   usage: `Usage: sagepipe upsert <artifact-dir> [--dry-run] [--add-features] [--wait-timeout SECONDS]
                        [--json] [--region REGION] [--profile NAME] [--endpoint-url URL]
                        [--request-timeout SECONDS]

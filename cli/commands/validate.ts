@@ -5,7 +5,6 @@ import { createOutput, ExitCode, issuesToJson, printIssues, UsageError } from '.
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'Report every problem in a pipeline entry without writing anything',
   usage: `Usage: sagepipe validate <entry.ts> [--no-type-check] [--json]
 
 Type-checks, evaluates and validates the entry like compile, and prints every error and

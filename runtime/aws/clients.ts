@@ -29,7 +29,15 @@ export interface AwsClientSettings {
   readonly profile?: string;
   /** Connection and request timeouts of every call. @default DEFAULT_AWS_TIMEOUTS */
   readonly timeouts?: AwsTimeouts;
+  /**
+   * PutRecord calls the record writer keeps in flight. The Feature Store client gets at least as
+   * many sockets, because the SDK's default pool of 50 would otherwise cap higher concurrency.
+   */
+  readonly recordWriterConcurrency?: number;
 }
+
+/** Sockets per host of the SDK's default connection pool. */
+const SDK_DEFAULT_MAX_SOCKETS = 50;
 
 export interface AwsClients {
   readonly athena: AthenaClient;
@@ -57,7 +65,7 @@ export function createAwsClients(settings: AwsClientSettings, env: NodeJS.Proces
     athena: trackAwsCalls(new AthenaClient(common)),
     s3: trackAwsCalls(new S3Client({ ...common, ...(overridden ? { forcePathStyle: true } : {}) })),
     sagemaker: trackAwsCalls(new SageMakerClient(common)),
-    featureStore: trackAwsCalls(new SageMakerFeatureStoreRuntimeClient({ ...common, maxAttempts: 1 })),
+    featureStore: trackAwsCalls(new SageMakerFeatureStoreRuntimeClient({ ...common, maxAttempts: 1, requestHandler: featureStoreHandler(settings) })),
     sns: trackAwsCalls(new SNSClient(common)),
   };
   return {
@@ -68,4 +76,10 @@ export function createAwsClients(settings: AwsClientSettings, env: NodeJS.Proces
       }
     },
   };
+}
+
+/** The HTTP handler of the Feature Store client: the common timeouts and a pool sized for the writer. */
+function featureStoreHandler(settings: AwsClientSettings): ReturnType<typeof httpHandlerSettings> & { httpAgent: object; httpsAgent: object } {
+  const agent = { keepAlive: true, maxSockets: Math.max(SDK_DEFAULT_MAX_SOCKETS, settings.recordWriterConcurrency ?? 0) };
+  return { ...httpHandlerSettings(settings.timeouts ?? DEFAULT_AWS_TIMEOUTS), httpAgent: agent, httpsAgent: agent };
 }
