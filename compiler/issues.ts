@@ -11,6 +11,8 @@ export interface Issue {
   readonly severity: Severity;
   /** Where the problem is, such as `steps.Ingest.arguments.processingInputs[1].s3Input.s3Uri`. */
   readonly path: string;
+  /** File, line and column in a source file where that file is known, such as `pipeline_config.yaml:7:11`. */
+  readonly location?: string;
   readonly message: string;
   /** The offending value, as given. */
   readonly value?: unknown;
@@ -100,7 +102,8 @@ export function formatValue(value: unknown): string {
 
 /** Formats an issue as one or more lines for people: severity, code, path, then the details. */
 export function formatIssue(issue: Issue): string {
-  const lines = [`${issue.severity} ${issue.code} at ${issue.path}: ${issue.message}`];
+  const where = issue.location === undefined ? issue.path : `${issue.path} (${issue.location})`;
+  const lines = [`${issue.severity} ${issue.code} at ${where}: ${issue.message}`];
   if (issue.value !== undefined) {
     lines.push(`  value: ${formatValue(issue.value)}`);
   }
@@ -121,6 +124,9 @@ export function issueToJson(issue: Issue): Record<string, unknown> {
     path: issue.path,
     message: issue.message,
   };
+  if (issue.location !== undefined) {
+    data['location'] = issue.location;
+  }
   if (issue.value !== undefined) {
     data['value'] = toPlainData(issue.value);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Issue } from '../compiler/issues.js';
 import { formatIssue } from '../compiler/issues.js';
 import configSchema from '../schemas/pipeline-config.schema.json' with { type: 'json' };
@@ -83,7 +83,9 @@ export function loadConfig(path: string | URL): PipelineConfig {
 
 /** Validates config text; `loadConfig` is the usual entry point. */
 export function parseConfig(text: string, filePath: string): PipelineConfig {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const locate = (issue: Issue): Issue => withLocation(issue, document, lineCounter, filePath);
   if (document.errors.length > 0) {
     throw new ConfigError(
       filePath,
@@ -99,7 +101,8 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
   const data: unknown = document.toJS();
   const validate = validatorFor(configSchema);
   if (!validate(data)) {
-    throw new ConfigError(filePath, schemaIssues(validate.errors, data, configSchema, { code: 'INVALID_CONFIG', root: 'config', document: filePath }));
+    const issues = schemaIssues(validate.errors, data, configSchema, { code: 'INVALID_CONFIG', root: 'config', document: filePath });
+    throw new ConfigError(filePath, issues.map(locate));
   }
 
   const warnings: Issue[] = [];
@@ -109,7 +112,7 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
     }
     for (const placeholder of PLACEHOLDER_PATTERNS) {
       if (placeholder.pattern.test(value)) {
-        warnings.push({
+        warnings.push(locate({
           code: 'PLACEHOLDER_VALUE',
           severity: 'warning',
           path: `config.${key}`,
@@ -117,7 +120,7 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
           value,
           rule: 'placeholder values compile, but upsert refuses to deploy them',
           fix: `set '${key}' in ${shownPath(filePath)} to the real value before deploying`,
-        });
+        }));
       }
     }
   }
@@ -125,6 +128,46 @@ export function parseConfig(text: string, filePath: string): PipelineConfig {
   const config = data as PipelineConfig;
   Object.defineProperty(config, CONFIG_SOURCE, { value: { path: filePath, warnings } satisfies ConfigSource, enumerable: false });
   return config;
+}
+
+/**
+ * Adds the file, line and column of the key an issue's path names (`config.bucket`, or deeper
+ * with `.key` and `[index]`). An issue about a missing key keeps no location.
+ */
+function withLocation(issue: Issue, document: Document, lineCounter: LineCounter, filePath: string): Issue {
+  const offset = keyOffset(document, issue.path);
+  if (offset === undefined) {
+    return issue;
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { ...issue, location: `${shownPath(filePath)}:${line}:${col}` };
+}
+
+/** Returns the source offset of the key or item at `path`, or undefined when the path is not in the file. */
+function keyOffset(document: Document, path: string): number | undefined {
+  const segments = [...path.replace(/^config/, '').matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)];
+  let node: unknown = document.contents;
+  let offset: number | undefined;
+  for (const [, key, index] of segments) {
+    if (key !== undefined && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair === undefined || !isScalar(pair.key)) {
+        return undefined;
+      }
+      offset = pair.key.range?.[0];
+      node = pair.value;
+    } else if (index !== undefined && isSeq(node)) {
+      const item: unknown = node.items[Number(index)];
+      if (!isScalar(item) && !isMap(item) && !isSeq(item)) {
+        return undefined;
+      }
+      offset = item.range?.[0];
+      node = item;
+    } else {
+      return undefined;
+    }
+  }
+  return offset;
 }
 
 /** Returns the path relative to the working folder when the file is inside it, else the absolute path. */

@@ -54,6 +54,22 @@ test('wrong type names the key and the value', () => {
   assert.match(error.issues[0]?.rule ?? '', /must be of type boolean/);
 });
 
+test('issues point at the line in the file', () => {
+  const seed = readSeed();
+  const text = seed.replace('online_store_enabled: false', 'online_store_enabled: "no"');
+  const expectedLine = seed.split('\n').findIndex((line) => line.startsWith('online_store_enabled:')) + 1;
+  const issues = configErrors(`${text}\nextra_setting: 5\n`).issues;
+  const byPath = new Map(issues.map((found) => [found.path, found.location]));
+  assert.is(byPath.get('config.online_store_enabled'), `test.yaml:${expectedLine}:1`);
+  assert.is(byPath.get('config.extra_setting'), `test.yaml:${text.split('\n').length + 1}:1`);
+});
+
+test('a missing key has no location', () => {
+  const error = configErrors(readSeed().replace(/^bucket: .*$/m, ''));
+  assert.is(error.issues[0]?.path, 'config.bucket');
+  assert.is(error.issues[0]?.location, undefined);
+});
+
 test('every problem is reported at once', () => {
   const text = readSeed().replace('pipeline_name: feature-store-ingestion-pipeline', 'pipeline_name: feature_store').replace(/^bucket: .*$/m, '');
   const error = configErrors(text);
