@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { FeatureRecord, Logger } from './ports.js';
+import type { FeatureRecord, FeatureValue, Logger } from './ports.js';
 
 /** Records held in memory before they are spilled to a run file. NOTE: an estimate, not sized by a benchmark. */
 export const DEFAULT_MEMORY_RECORDS = 20_000;
@@ -245,7 +245,7 @@ async function writeRun(path: string, entries: Iterable<Entry> | AsyncIterable<E
   const stream = createWriteStream(path, { encoding: 'utf8' });
   try {
     for await (const entry of entries) {
-      if (!stream.write(`${JSON.stringify(entry)}\n`)) {
+      if (!stream.write(`${encodeEntry(entry)}\n`)) {
         // events.once removes both of its listeners when either event fires, so long runs add none.
         await once(stream, 'drain');
       }
@@ -259,9 +259,37 @@ async function* readRun(path: string): AsyncGenerator<Entry> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line !== '') {
-      yield JSON.parse(line) as Entry;
+      yield decodeEntry(line);
     }
   }
+}
+
+/**
+ * A run file line: one JSON array of row, identifier, event time, event time in milliseconds,
+ * 1 for a lost entry or 0, then each feature's name and value (a value list for a collection).
+ * This is smaller than the record's objects and faster to parse.
+ */
+type EncodedEntry = [number, string, string, number, 0 | 1, ...(string | readonly string[])[]];
+
+function encodeEntry(entry: Entry): string {
+  const { identifier, eventTime, eventTimeMs, values } = entry.record;
+  const line: EncodedEntry = [entry.row, identifier, eventTime, eventTimeMs, entry.lost === true ? 1 : 0];
+  for (const featureValue of values) {
+    line.push(featureValue.featureName, featureValue.valueAsStringList ?? featureValue.valueAsString ?? '');
+  }
+  return JSON.stringify(line);
+}
+
+function decodeEntry(line: string): Entry {
+  const [row, identifier, eventTime, eventTimeMs, lost, ...features] = JSON.parse(line) as EncodedEntry;
+  const values: FeatureValue[] = [];
+  for (let index = 0; index + 1 < features.length; index += 2) {
+    const featureName = features[index] as string;
+    const value = features[index + 1] as string | readonly string[];
+    values.push(typeof value === 'string' ? { featureName, valueAsString: value } : { featureName, valueAsStringList: value });
+  }
+  const record = { identifier, eventTime, eventTimeMs, values };
+  return lost === 1 ? { row, record, lost: true } : { row, record };
 }
 
 interface HeapItem {

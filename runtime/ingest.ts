@@ -128,16 +128,28 @@ interface WriteState {
 async function writeRecords(config: IngestConfig, ports: IngestPorts, state: WriteState): Promise<void> {
   try {
     const onDuplicate = (duplicate: DroppedDuplicate): Promise<void> => writeDuplicate(state.duplicates, duplicate);
-    for await (const batch of state.resolver.winners(config.batchSize, onDuplicate)) {
-      state.tally.duplicatesDropped = state.resolver.dropped;
-      const result = await ports.writer.write(config.featureGroup.name, batch);
-      state.tally.written += result.written;
-      state.tally.retries += result.retries;
-      for (const failure of result.failures) {
-        state.tally.countFailure(failure);
-        await writeFailure(state.failures, failure);
+    const batches = state.resolver.winners(config.batchSize, onDuplicate);
+    // The next batch is read while the writer works on the current one, so that reading the
+    // duplicate resolver's run files overlaps the writer's waits on its engine or the network.
+    let upcoming = batches.next();
+    try {
+      for (let current = await upcoming; current.done !== true; current = await upcoming) {
+        upcoming = batches.next();
+        state.tally.duplicatesDropped = state.resolver.dropped;
+        const result = await ports.writer.write(config.featureGroup.name, current.value);
+        state.tally.written += result.written;
+        state.tally.retries += result.retries;
+        for (const failure of result.failures) {
+          state.tally.countFailure(failure);
+          await writeFailure(state.failures, failure);
+        }
+        state.progress();
       }
-      state.progress();
+    } catch (error) {
+      // Let a read in progress finish before the caller removes the run files it reads.
+      await upcoming.catch(() => undefined);
+      await batches.return(undefined);
+      throw error;
     }
     state.tally.duplicatesDropped = state.resolver.dropped;
   } finally {

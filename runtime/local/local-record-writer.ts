@@ -2,6 +2,9 @@
  * RecordWriter for the local feature store. Each write appends Parquet files to the offline
  * store (one per hourly partition) and, when the group has an online store, upserts the latest
  * record per identifier into a DuckDB file, where an older event time never replaces a newer one.
+ * The online table keeps each record as one JSON object of feature name to value text, with a
+ * list for a collection. That text is smaller than the PutRecord shape, and the upsert time grows
+ * with its size.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -17,7 +20,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import { INTEGRAL_MAX, INTEGRAL_MIN } from '../clean/numbers.js';
-import type { Clock, FeatureDefinition, FeatureRecord, Logger, RecordFailure, RecordWriter, WriteResult } from '../ports.js';
+import type { Clock, FeatureDefinition, FeatureRecord, FeatureValue, Logger, RecordFailure, RecordWriter, WriteResult } from '../ports.js';
 import { type LocalFeatureGroup, readRegistryEntry } from './feature-group-registry.js';
 import { duckDbType, offlineFileName, partitionPath, quoteColumn } from './offline-files.js';
 import type { StoreLayout } from './store-layout.js';
@@ -43,8 +46,9 @@ export class LocalRecordWriter implements RecordWriter {
       throw new Error(`feature group '${featureGroupName}' is not Created in the local store, so no record can be written`);
     }
     const failures: RecordFailure[] = [];
+    const definitions = new Map(group.featureDefinitions.map((definition) => [definition.FeatureName, definition]));
     const valid = records.filter((record) => {
-      const problem = validateRecord(group, record);
+      const problem = validateRecord(group, definitions, record);
       if (problem !== undefined) {
         failures.push({ identifier: record.identifier, errorCode: 'ValidationError', message: problem, attempts: 1 });
       }
@@ -134,7 +138,7 @@ export class LocalRecordWriter implements RecordWriter {
         appender.appendVarchar(record.identifier);
         appender.appendBigInt(BigInt(record.eventTimeMs));
         appender.appendVarchar(record.eventTime);
-        appender.appendVarchar(JSON.stringify(record.values));
+        appender.appendVarchar(onlineRecordText(record.values));
         appender.appendTimestamp(timestamp);
         appender.endRow();
       });
@@ -175,8 +179,7 @@ export class LocalRecordWriter implements RecordWriter {
 }
 
 /** Checks a record the way PutRecord would; returns the problem, or undefined when it is valid. */
-function validateRecord(group: LocalFeatureGroup, record: FeatureRecord): string | undefined {
-  const definitions = new Map(group.featureDefinitions.map((definition) => [definition.FeatureName, definition]));
+function validateRecord(group: LocalFeatureGroup, definitions: ReadonlyMap<string, FeatureDefinition>, record: FeatureRecord): string | undefined {
   const names = new Set<string>();
   for (const featureValue of record.values) {
     const definition = definitions.get(featureValue.featureName);
@@ -248,6 +251,27 @@ function typedValue(text: string, definition: FeatureDefinition): bigint | numbe
     return BigInt(text);
   }
   return definition.FeatureType === 'Fractional' ? Number(text) : text;
+}
+
+/** Converts record values to the online table's JSON object of feature name to value text. */
+export function onlineRecordText(values: readonly FeatureValue[]): string {
+  const byName: Record<string, string | readonly string[]> = {};
+  for (const featureValue of values) {
+    byName[featureValue.featureName] = featureValue.valueAsStringList ?? featureValue.valueAsString ?? '';
+  }
+  return JSON.stringify(byName);
+}
+
+/**
+ * Converts the online table's record text back to record values. Stores written before the
+ * compact form hold the PutRecord shape, an array of values, which is returned as it is.
+ */
+export function parseOnlineRecord(text: string): FeatureValue[] {
+  const parsed = JSON.parse(text) as FeatureValue[] | Record<string, string | string[]>;
+  if (Array.isArray(parsed)) {
+    return parsed;
+  }
+  return Object.entries(parsed).map(([featureName, value]) => (Array.isArray(value) ? { featureName, valueAsStringList: value } : { featureName, valueAsString: value }));
 }
 
 /** Quotes text as a SQL string literal, with single quotes doubled. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { FeatureValue } from '../ports.js';
 import { type LocalFeatureGroup, readRegistryEntry } from './feature-group-registry.js';
-import { ONLINE_TABLE, sqlString } from './local-record-writer.js';
+import { ONLINE_TABLE, parseOnlineRecord, sqlString } from './local-record-writer.js';
 import { duckDbType, quoteColumn } from './offline-files.js';
 import type { StoreLayout } from './store-layout.js';
 
@@ -86,7 +86,7 @@ export async function readOnlineStore(layout: StoreLayout, groupName: string): P
     return reader.getRowsJS().map(([identifier, eventTime, record]) => ({
       identifier: String(identifier),
       eventTime: String(eventTime),
-      values: JSON.parse(String(record)) as FeatureValue[],
+      values: parseOnlineRecord(String(record)),
     }));
   } finally {
     connection.closeSync();

@@ -62,6 +62,35 @@ test('dedupe spills and merges', async () => {
   }
 });
 
+test('dedupe spill keeps every value', async () => {
+  const directory = tempFolder('dedupe');
+  const full = (identifier: string, eventTimeMs: number, plan: string): FeatureRecord => ({
+    identifier,
+    eventTime: new Date(eventTimeMs).toISOString(),
+    eventTimeMs,
+    values: [
+      { featureName: 'plan', valueAsString: plan },
+      { featureName: 'empty', valueAsString: '' },
+      { featureName: 'tags', valueAsStringList: ['a', 'b "quoted"'] },
+    ],
+  });
+  const records = [full('b', 2000, 'old'), full('a', 1000, 'only'), full('b', 3000, 'new'), full('c', 1000, 'x\ny')];
+  try {
+    const resolver = new DuplicateResolver({ logger: silentLogger, memoryRecords: 1, tempDirectory: directory });
+    for (const [index, item] of records.entries()) {
+      await resolver.add(item, index + 1);
+    }
+    const winners: FeatureRecord[] = [];
+    for await (const batch of resolver.winners(10)) {
+      winners.push(...batch);
+    }
+    assert.ok(resolver.spilledRuns > 1);
+    assert.equal(winners, [records[1], records[2], records[3]]);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
 test('dedupe merges in passes', async () => {
   const directory = tempFolder('dedupe-passes');
   try {

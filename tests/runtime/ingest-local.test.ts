@@ -8,6 +8,7 @@ import { createLocalPorts } from '../../runtime/local/local-ports.js';
 import { createOfflineViews, readOnlineStore } from '../../runtime/local/offline-views.js';
 import { StoreLayout } from '../../runtime/local/store-layout.js';
 import type { IngestConfig } from '../../runtime/ingest-config.js';
+import type { RecordWriter } from '../../runtime/ports.js';
 import { silentLogger, tempFolder, testConfig, writeCsv } from '../support/ingest-fixtures.js';
 
 const HEADER = ['id', 'ts', 'age', 'charges', 'plan', 'churn'];
@@ -314,6 +315,48 @@ test('mismatched group blocks writes', async () => {
     rmSync(first.store, { recursive: true, force: true });
     rmSync(first.output, { recursive: true, force: true });
     rmSync(second.output, { recursive: true, force: true });
+  }
+});
+
+test('writer failure mid-run fails cleanly', async () => {
+  const store = tempFolder('ingest');
+  const output = tempFolder('ingest-output');
+  const runFiles = tempFolder('ingest-runs');
+  const layout = new StoreLayout(store);
+  mkdirSync(join(store, 'tables', 'db'), { recursive: true });
+  const rows = Array.from({ length: 12 }, (_, index) => [`C${String(index).padStart(2, '0')}`, '2024-05-01T10:00:00Z', String(index), '1', 'Basic', 'no']);
+  writeCsv(layout.tableFile('db', 'raw', 'csv'), HEADER, rows);
+  const ports = createLocalPorts({ store, outputDirectory: output, logger: silentLogger });
+  let writes = 0;
+  const writer: RecordWriter = {
+    write: async (groupName, records) => {
+      writes += 1;
+      if (writes === 2) {
+        throw new Error('disk full while writing the second batch');
+      }
+      return ports.writer.write(groupName, records);
+    },
+    close: () => ports.writer.close?.() ?? Promise.resolve(),
+  };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const outcome = await runIngest(testConfig(), { ...ports, writer }, { dedupeMemoryRecords: 2, tempDirectory: runFiles });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.is(outcome.succeeded, false);
+    assert.match(outcome.report.error ?? '', 'disk full while writing the second batch');
+    assert.is(outcome.report.counts.written, 3);
+    assert.is(writes, 2, 'the writer was called after it failed');
+    assert.equal(unhandled, []);
+    assert.equal(readdirSync(runFiles), [], 'run files were left behind');
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    for (const folder of [store, output, runFiles]) {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }
 });
 
