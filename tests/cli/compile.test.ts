@@ -42,9 +42,12 @@ test('implicit conversion names the place and the helper', () => {
 test('invalid config lists every bad key', () => {
   const result = runCli(['compile', 'tests/fixtures/entries/bad-config.ts', '--out', join(scratch(), 'out')]);
   assert.is(result.status, 1);
-  assert.match(result.stderr, /error INVALID_CONFIG at config\.procesing_instance_count: unknown key 'procesing_instance_count'/);
+  assert.match(
+    result.stderr,
+    /error INVALID_CONFIG at config\.procesing_instance_count \(tests\/fixtures\/configs\/bad-key\.yaml:26:1\): unknown key 'procesing_instance_count'/,
+  );
   assert.match(result.stderr, /rule: allowed keys: project_name, region,/);
-  assert.match(result.stderr, /error INVALID_CONFIG at config\.region: invalid value for 'region'/);
+  assert.match(result.stderr, /error INVALID_CONFIG at config\.region \(tests\/fixtures\/configs\/bad-key\.yaml:3:1\): invalid value for 'region'/);
   assert.match(result.stderr, /value: "US West 2"/);
   assert.not.match(result.stderr, STACK_LINE);
 });
