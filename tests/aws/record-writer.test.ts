@@ -2,10 +2,11 @@ import { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-fe
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fullJitterDelay } from '../../runtime/aws/backoff.js';
+import { createAwsClients } from '../../runtime/aws/clients.js';
 import { FeatureStoreRecordWriter } from '../../runtime/aws/record-writer.js';
 import type { WriterConfig } from '../../runtime/ingest-config.js';
 import type { FeatureRecord } from '../../runtime/ports.js';
-import { type AwsEndpoint, clientConfig, startAwsEndpoint } from '../support/aws-endpoint/index.js';
+import { type AwsEndpoint, clientConfig, startAwsEndpoint, TEST_CREDENTIALS, TEST_REGION } from '../support/aws-endpoint/index.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { MemoryLogger } from '../support/memory-logger.js';
 
@@ -169,6 +170,28 @@ writer('concurrency stays within its bound', async ({ endpoint, writer: create }
 
   assert.is(result.written, 24);
   assert.is(endpoint.maxInFlight('PutRecord'), 4);
+});
+
+writer('concurrency above the SDK socket pool', async ({ endpoint }) => {
+  // The SDK's Node handler allows 50 sockets per client unless the client sets its own agent.
+  const clients = createAwsClients({ region: TEST_REGION, endpoint: endpoint.url, credentials: TEST_CREDENTIALS, recordWriterConcurrency: 64 });
+  try {
+    // Each PutRecord waits long enough that all 64 writes of a batch overlap.
+    endpoint.faults.delay({ operation: 'PutRecord' }, 300);
+    const pooled = new FeatureStoreRecordWriter({
+      client: clients.featureStore,
+      writer: { concurrency: 64, maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 1000 },
+      recordIdentifierFeatureName: 'customer_id',
+      eventTimeFeatureName: 'event_time',
+    });
+
+    const result = await pooled.write(GROUP, Array.from({ length: 128 }, (_, index) => record(`C${index}`)));
+
+    assert.is(result.written, 128);
+    assert.is(endpoint.maxInFlight('PutRecord'), 64);
+  } finally {
+    clients.destroy();
+  }
 });
 
 writer('throttling at a rate loses nothing', async ({ endpoint, writer: create }) => {
