@@ -7,27 +7,10 @@
  * It prints `{"url": ...}` as one line once it listens on 127.0.0.1. When its stdin closes, it
  * prints one line of EndpointStats, closes the endpoint and exits.
  */
-import { generateChurnRows } from '../cli/local/churn-generator.js';
+import { CHURN_COLUMNS, generateChurnRows } from '../cli/local/churn-generator.js';
 import { startAwsEndpoint } from '../tests/support/aws-endpoint/index.js';
 import { BENCH_FEATURE_GROUP, CHURN_FEATURE_GROUP_REQUEST } from './churn-records.js';
 import type { EndpointSetup, EndpointStats } from './endpoint-child.js';
-
-const ATHENA_COLUMNS = [
-  'customer_id',
-  'age',
-  'tenure_months',
-  'monthly_charges',
-  'total_charges',
-  'contract_type',
-  'payment_method',
-  'internet_service',
-  'phone_service',
-  'multiple_lines',
-  'online_security',
-  'tech_support',
-  'device_protection',
-  'churn',
-];
 
 async function main(setupText: string | undefined): Promise<void> {
   if (setupText === undefined) {
@@ -51,7 +34,7 @@ async function main(setupText: string | undefined): Promise<void> {
     endpoint.athena.defineTable({
       database: setup.athena.database,
       name: setup.athena.table,
-      columns: ATHENA_COLUMNS.map((name) => ({ name, type: 'varchar' })),
+      columns: CHURN_COLUMNS.map((name) => ({ name, type: 'varchar' })),
       rows,
     });
   }

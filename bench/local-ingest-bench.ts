@@ -5,6 +5,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { CHURN_COLUMNS } from '../cli/local/churn-generator.js';
 import { type Benchmark, type BenchmarkContext, type BenchmarkResult, formatSummary, mebibytes, type TargetCheck } from './benchmark.js';
 import { type ChildResult, runMeasuredChildOk } from './child-process.js';
 import { BENCH_DIST, CHURN_EXAMPLE, CLI, REPO_ROOT } from './paths.js';
@@ -18,22 +19,7 @@ const SEED = 20_261_204;
 /** Share of the rows that repeat an earlier customer, so duplicate resolution has work to do. */
 const DUPLICATE_SHARE = 0.01;
 /** Feature columns whose non-null counts must agree between sagepipe and the baseline. */
-const FEATURE_COLUMNS = [
-  'customer_id',
-  'age',
-  'tenure_months',
-  'monthly_charges',
-  'total_charges',
-  'contract_type',
-  'payment_method',
-  'internet_service',
-  'phone_service',
-  'multiple_lines',
-  'online_security',
-  'tech_support',
-  'device_protection',
-  'churn',
-];
+const FEATURE_COLUMNS = CHURN_COLUMNS;
 
 const FULL_SIZES = [100_000, 1_000_000];
 /** Stages of report.json `durationsMs` kept in the results. */
