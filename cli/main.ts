@@ -5,7 +5,7 @@ import { SAGEPIPE_VERSION } from './package-info.js';
 /** An entry of the command list. The command's module is loaded only when the command runs. */
 interface CommandEntry {
   readonly name: string;
-  /** One line for the command list. */
+  /** Summary line in the command list. */
   readonly summary: string;
   load(): Promise<Command>;
 }

@@ -129,8 +129,8 @@ async function writeRecords(config: IngestConfig, ports: IngestPorts, state: Wri
   try {
     const onDuplicate = (duplicate: DroppedDuplicate): Promise<void> => writeDuplicate(state.duplicates, duplicate);
     const batches = state.resolver.winners(config.batchSize, onDuplicate);
-    // The next batch is read while the writer works on the current one, so that reading the
-    // duplicate resolver's run files overlaps the writer's waits on its engine or the network.
+    // Reading the next batch while the writer works on the current one overlaps reading the run
+    // files with the writer's waits on DuckDB or the network.
     let upcoming = batches.next();
     try {
       for (let current = await upcoming; current.done !== true; current = await upcoming) {

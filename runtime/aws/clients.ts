@@ -78,7 +78,7 @@ export function createAwsClients(settings: AwsClientSettings, env: NodeJS.Proces
   };
 }
 
-/** The HTTP handler of the Feature Store client: the common timeouts and a pool sized for the writer. */
+/** Builds the Feature Store client's HTTP handler settings: the common timeouts and a pool sized for the writer. */
 function featureStoreHandler(settings: AwsClientSettings): ReturnType<typeof httpHandlerSettings> & { httpAgent: object; httpsAgent: object } {
   const agent = { keepAlive: true, maxSockets: Math.max(SDK_DEFAULT_MAX_SOCKETS, settings.recordWriterConcurrency ?? 0) };
   return { ...httpHandlerSettings(settings.timeouts ?? DEFAULT_AWS_TIMEOUTS), httpAgent: agent, httpsAgent: agent };

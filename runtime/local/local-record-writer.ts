@@ -263,8 +263,8 @@ export function onlineRecordText(values: readonly FeatureValue[]): string {
 }
 
 /**
- * Converts the online table's record text back to record values. Stores written before the
- * compact form hold the PutRecord shape, an array of values, which is returned as it is.
+ * Converts the online table's record text back to record values. A store written before the
+ * compact form contains the PutRecord shape, an array of values, which is returned unchanged.
  */
 export function parseOnlineRecord(text: string): FeatureValue[] {
   const parsed = JSON.parse(text) as FeatureValue[] | Record<string, string | string[]>;
